@@ -1,0 +1,71 @@
+/**
+ * Types of the raw native addon (`build/Release/fastoptim.node` or
+ * `prebuilds/<platform>-<arch>/fastoptim.napi.node`), as loaded by node-gyp-build.
+ *
+ * Each kernel steps one whole parameter group in one call, in place. Names follow PyTorch's
+ * state-dict vocabulary. The addon checks memory safety on every call (types, lengths,
+ * overlapping buffers, detached ArrayBuffers) and throws a TypeError or RangeError before it
+ * touches anything; it does not validate hyperparameters (the TypeScript layer does).
+ */
+
+/** Instruction sets the kernels are compiled for, best first. */
+export type Isa = 'avx512' | 'avx2' | 'scalar';
+
+/** Arguments of one SGD step over a parameter group (tensor `t` of every list has one length). */
+export interface SgdKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** One buffer per tensor when `momentum != 0`, otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** Per tensor: 1 when its momentum buffer is new this step (it then starts as the gradient). Required when `momentum != 0`. */
+  momentum_buffer_init?: Uint8Array;
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weight_decay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/** Arguments of one Adam / AdamW step over a parameter group. */
+export interface AdamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** One buffer per tensor when `amsgrad`, otherwise null. */
+  max_exp_avg_sq: Float32Array[] | null;
+  /** Per tensor: `lr / (1 - beta1^step)`, computed in double. */
+  step_size: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)`, computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient (Adam); 0 for AdamW. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter (AdamW); 1 for Adam. */
+  decay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
+export interface TriadArgs {
+  a: [Float32Array];
+  b: [Float32Array];
+  c: [Float32Array];
+  scalar: number;
+}
+
+export interface NativeBinding {
+  sgd(args: SgdKernelArgs): void;
+  adam(args: AdamKernelArgs): void;
+  triad(args: TriadArgs): void;
+  /** The instruction set in use. */
+  isa(): Isa;
+  /** The instruction sets this CPU supports, best first. */
+  supportedIsas(): Isa[];
+  /** Switch to an instruction set this CPU supports (RangeError otherwise). */
+  setIsa(isa: Isa): void;
+}

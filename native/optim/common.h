@@ -1,0 +1,54 @@
+// Shared pieces of every update rule: the host/device qualifier, the float versions of the lane
+// operations (used by the scalar path and by CUDA), and the one loop that walks a buffer in
+// vectors of D::N lanes with the tail handled by a masked (partial) instance of the same body.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define FO_HD __host__ __device__ __forceinline__
+#else
+// static: every translation unit (one per instruction set) keeps its own copy, so the linker can
+// never merge an AVX-512 instance of a helper into the scalar path.
+#define FO_HD static inline __attribute__((always_inline))
+#endif
+
+namespace fastoptim {
+
+// Float versions of the lane operations. Each SIMD lane type provides the same names
+// (found by argument-dependent lookup), so an update rule written against them compiles for
+// float, AVX2 and AVX-512 alike.
+FO_HD float vsqrt(float x) {
+#if defined(__CUDA_ARCH__)
+  return sqrtf(x);  // IEEE round-to-nearest with nvcc's default -prec-sqrt=true
+#else
+  return __builtin_sqrtf(x);
+#endif
+}
+
+// a > b ? a : b, returning b when either is NaN: the semantics of x86 MAXPS, kept on every path
+// (and in the JS oracle) so all backends agree bit for bit on which operand survives.
+FO_HD float vmax(float a, float b) { return a > b ? a : b; }
+
+// a * b + c. The SIMD paths fuse it (one rounding); the scalar host path cannot assume FMA
+// hardware on baseline x86-64, so it rounds twice. The difference is within float32 rounding.
+FO_HD float mul_add(float a, float b, float c) {
+#if defined(__CUDA_ARCH__)
+  return fmaf(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
+// Walks [begin, end) in steps of D::N lanes. Full vectors get D::Full (plain loads and stores);
+// the tail, if any, gets D::first(k), a mask of the k remaining lanes, and runs the same body.
+// There is never a second, hand-written copy of an update rule for the tail.
+template <class D, class Body>
+inline void for_each_vector(size_t begin, size_t end, Body&& body) {
+  size_t i = begin;
+  for (; i + D::N <= end; i += D::N) body(i, typename D::Full{});
+  if (i < end) body(i, D::first(end - i));
+}
+
+}  // namespace fastoptim

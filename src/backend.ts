@@ -1,0 +1,107 @@
+/**
+ * Backend selection. The native addon (prebuilt, loaded by node-gyp-build from
+ * `prebuilds/<platform>-<arch>/`, or `build/Release/` in a source checkout) is used when it
+ * loads; otherwise the pure-JS kernels, which give the same results. `FASTOPTIM_BACKEND=js|native`
+ * forces one; `FASTOPTIM_SIMD=scalar|avx2|avx512` forces an instruction set (read once by the
+ * addon when it loads).
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { AdamKernelArgs, Isa, NativeBinding, SgdKernelArgs } from '../binding.js';
+import { adam } from './kernels/adam.js';
+import { sgd } from './kernels/sgd.js';
+import { oneOf } from './validate.js';
+
+export type { Isa } from '../binding.js';
+
+/** The stateless kernels an optimizer calls, one call per parameter group. */
+export interface Kernels {
+  sgd(args: SgdKernelArgs): void;
+  adam(args: AdamKernelArgs): void;
+}
+
+export type BackendName = 'native' | 'js';
+
+/** What `backendInfo()` reports. */
+export interface BackendInfo {
+  /** The backend in use. */
+  backend: BackendName;
+  /** The instruction set the native kernels use, or null on the JS backend. */
+  isa: Isa | null;
+  /** Instruction sets this CPU supports, best first (empty when the addon is not loaded). */
+  supportedIsas: Isa[];
+  /** Whether the native addon loaded. */
+  nativeAvailable: boolean;
+  /** Why the native addon did not load, when it did not. */
+  nativeError: string | null;
+}
+
+const jsKernels: Kernels = { sgd, adam };
+
+// The package root: one level above src/ (tests) or dist/ (the published build).
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function loadNative(): { binding: NativeBinding | null; error: string | null } {
+  try {
+    const require = createRequire(import.meta.url);
+    const load = require('node-gyp-build') as (dir: string) => NativeBinding;
+    return { binding: load(packageRoot), error: null };
+  } catch (err) {
+    return { binding: null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+const forced = process.env.FASTOPTIM_BACKEND || undefined;
+if (forced !== undefined) oneOf('FASTOPTIM_BACKEND', forced, ['native', 'js'] as const);
+
+const native = forced === 'js' ? { binding: null, error: 'FASTOPTIM_BACKEND=js' } : loadNative();
+if (forced === 'native' && !native.binding) {
+  throw new Error(`FASTOPTIM_BACKEND=native but the native addon could not be loaded: ${native.error}`);
+}
+
+let current: BackendName = native.binding ? 'native' : 'js';
+
+/** The kernels of the backend in use. */
+export function kernels(): Kernels {
+  return current === 'native' ? native.binding! : jsKernels;
+}
+
+/** The raw native addon, or null when it is not loaded (for the benchmark's bandwidth probe). */
+export function nativeBinding(): NativeBinding | null {
+  return native.binding;
+}
+
+/** Which backend and instruction set are in use. */
+export function backendInfo(): BackendInfo {
+  const b = native.binding;
+  return {
+    backend: current,
+    isa: current === 'native' && b ? b.isa() : null,
+    supportedIsas: b ? b.supportedIsas() : [],
+    nativeAvailable: b !== null,
+    nativeError: native.error,
+  };
+}
+
+/**
+ * Switches every optimizer to the native or the JS backend (for comparisons and tests).
+ * Throws when `native` is asked for and the addon did not load.
+ */
+export function setBackend(name: BackendName): void {
+  oneOf('backend', name, ['native', 'js'] as const);
+  if (name === 'native' && !native.binding) {
+    throw new Error(`The native backend is not available: ${native.error}`);
+  }
+  current = name;
+}
+
+/**
+ * Switches the native kernels to another instruction set this CPU supports (for tests and
+ * benchmarks; the default is the best one, or FASTOPTIM_SIMD's).
+ */
+export function setSimd(isa: Isa): void {
+  if (!native.binding) throw new Error(`The native backend is not available: ${native.error}`);
+  native.binding.setIsa(isa);
+}

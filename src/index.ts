@@ -1,0 +1,24 @@
+export { Parameter, type ParamLike, type ParameterOptions } from './parameter.js';
+export {
+  Optimizer,
+  type Closure,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type ParamState,
+  type StateDict,
+  type StateDictInput,
+  type StateValue,
+} from './optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, type AdamOptions } from './optim/adam.js';
+export { AdamW, type AdamWOptions } from './optim/adamw.js';
+export {
+  backendInfo,
+  setBackend,
+  setSimd,
+  type BackendInfo,
+  type BackendName,
+  type Isa,
+} from './backend.js';
+export { invalidParameterError } from './validate.js';

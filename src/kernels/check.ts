@@ -1,0 +1,101 @@
+/**
+ * The memory-safety checks the native binding makes on every call, done the same way for the JS
+ * kernels so both backends accept and refuse the same inputs with the same error types:
+ * Float32Array lists of one length per tensor, per-tensor scalar arrays of the tensor count,
+ * live (not detached) buffers, and no buffer the kernel writes overlapping another buffer.
+ */
+
+export interface ListSpec {
+  key: string;
+  written: boolean;
+  /** When true the list may be null (the kernel does not use it). */
+  optional?: boolean;
+}
+
+export interface PerTensorSpec {
+  key: string;
+  type: typeof Float64Array | typeof Uint8Array;
+}
+
+/** What one kernel reads: buffer lists, per-tensor scalar arrays, group numbers and flags. */
+export interface GroupSpec {
+  lists: ListSpec[];
+  perTensor?: PerTensorSpec[];
+  numbers?: string[];
+  flags?: string[];
+}
+
+function isDetached(view: ArrayBufferView): boolean {
+  // A detached ArrayBuffer reports byteLength 0 and `detached` (Node >= 20) true.
+  const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  return buffer.byteLength === 0 && view.byteOffset === 0 && view.byteLength === 0;
+}
+
+/** Validates one kernel call's argument object; throws a TypeError or RangeError like the binding. */
+export function checkGroup(kernel: string, args: object, spec: GroupSpec): void {
+  const { lists, perTensor = [], numbers = [], flags = [] } = spec;
+  const fail = (Err: typeof TypeError, msg: string): never => {
+    throw new Err(`${kernel}: ${msg}`);
+  };
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) fail(TypeError, 'expected one argument object');
+  const a = args as Record<string, unknown>;
+  for (const key of numbers) if (typeof a[key] !== 'number') fail(TypeError, `${key} must be a number`);
+  for (const key of flags) if (typeof a[key] !== 'boolean') fail(TypeError, `${key} must be a boolean`);
+  let numel: number[] | null = null;
+  const first = lists[0].key;
+  const spans: { buffer: ArrayBufferLike; begin: number; end: number; name: string; written: boolean }[] = [];
+  for (const { key, written, optional } of lists) {
+    const value = a[key];
+    if (optional && value == null) continue;
+    if (!Array.isArray(value)) fail(TypeError, `${key} must be an array of Float32Array`);
+    const list = value as unknown[];
+    if (numel && list.length !== numel.length) {
+      fail(RangeError, `${key} has ${list.length} tensors but ${first} has ${numel.length}`);
+    }
+    const lengths: number[] = [];
+    list.forEach((t, i) => {
+      if (!(t instanceof Float32Array)) fail(TypeError, `${key}[${i}] must be a Float32Array`);
+      const f = t as Float32Array;
+      if (isDetached(f)) fail(TypeError, `${key}[${i}] is backed by a detached ArrayBuffer`);
+      if (numel && f.length !== numel[i]) {
+        fail(RangeError, `${key}[${i}] has ${f.length} elements but ${first}[${i}] has ${numel[i]}`);
+      }
+      lengths.push(f.length);
+      if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${i}]`, written });
+    });
+    numel ??= lengths;
+  }
+  for (const { key, type } of perTensor) {
+    const value = a[key];
+    if (!(value instanceof type)) fail(TypeError, `${key} must be a ${type.name}`);
+    const arr = value as Float64Array | Uint8Array;
+    if (isDetached(arr)) fail(TypeError, `${key} is backed by a detached ArrayBuffer`);
+    if (arr.length !== (numel?.length ?? 0)) {
+      fail(RangeError, `${key} has ${arr.length} entries but there are ${numel?.length ?? 0} tensors`);
+    }
+  }
+  // Overlap: only views of one ArrayBuffer can share memory. Sort by start and sweep.
+  const byBuffer = new Map<ArrayBufferLike, typeof spans>();
+  for (const s of spans) {
+    const group = byBuffer.get(s.buffer);
+    if (group) group.push(s);
+    else byBuffer.set(s.buffer, [s]);
+  }
+  for (const group of byBuffer.values()) {
+    if (group.length < 2) continue;
+    group.sort((x, y) => x.begin - y.begin);
+    let reachAny: (typeof spans)[number] | null = null;
+    let reachWritten: (typeof spans)[number] | null = null;
+    for (const s of group) {
+      let other = null;
+      if (s.written && reachAny && s.begin < reachAny.end) other = reachAny;
+      if (!other && reachWritten && s.begin < reachWritten.end) other = reachWritten;
+      if (other) {
+        fail(RangeError, `${s.name} and ${other.name} overlap in memory; every buffer the kernel writes must be distinct`);
+      }
+      if (!reachAny || s.end > reachAny.end) reachAny = s;
+      if (s.written && (!reachWritten || s.end > reachWritten.end)) reachWritten = s;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { kernels } from '../backend.js';
+import { Optimizer, type Closure, type OptimizerSpec, type Params, type ParamState } from '../optimizer.js';
+import type { ParamLike } from '../parameter.js';
+import * as check from '../validate.js';
+
+/** Adam's options: PyTorch's `torch.optim.Adam` names in camelCase, with its defaults. */
+export interface AdamOptions {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  /** Coefficients of the running averages of the gradient and its square. Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to the denominator for numerical stability. Default 1e-8. */
+  eps: number;
+  /** Weight decay: an L2 penalty added to the gradient for Adam (default 0), decoupled for AdamW (default 1e-2). */
+  weightDecay: number;
+  /** Use the AMSGrad variant (the maximum of past second moments). Default false. */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+
+const STATE: OptimizerSpec['state'] = [
+  { key: 'step', kind: 'number' },
+  { key: 'exp_avg', kind: 'tensor' },
+  { key: 'exp_avg_sq', kind: 'tensor' },
+  { key: 'max_exp_avg_sq', kind: 'tensor', optional: true },
+];
+
+/**
+ * Adam, as PyTorch's `torch.optim.Adam` (weight decay as an L2 penalty on the gradient).
+ *
+ * For each parameter `p` with gradient `g` at its step `t` (counted per parameter):
+ * ```text
+ * g     <- -g                          if maximize
+ * g     <- g + weightDecay * p         if weightDecay != 0
+ * m     <- beta1 * m + (1 - beta1) * g
+ * v     <- beta2 * v + (1 - beta2) * g^2
+ * vmax  <- max(vmax, v)                if amsgrad (then v below means vmax)
+ * p     <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * ```
+ * State per parameter: `step`, `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
+ * References: Kingma and Ba, "Adam: A Method for Stochastic Optimization" (ICLR 2015);
+ * Reddi et al., "On the Convergence of Adam and Beyond" (ICLR 2018).
+ *
+ * @example
+ * ```ts
+ * const w = new Parameter(new Float32Array([1, 2, 3]));
+ * const opt = new Adam([w], { lr: 1e-2 });
+ * w.grad!.set([0.5, -0.5, 1]);
+ * opt.step();
+ * ```
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  /** What a subclass (AdamW) changes: name, PyTorch's group keys, defaults, and where weight decay goes. */
+  protected static readonly variant = {
+    spec: {
+      name: 'Adam',
+      state: STATE,
+      torchGroupKeys: { foreach: null, capturable: false, differentiable: false, fused: false },
+    } as OptimizerSpec,
+    defaults: DEFAULTS,
+    /** false: the decay is an L2 term of the gradient (Adam); true: the weights decay (AdamW). */
+    decoupledWeightDecay: false,
+  };
+
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    const { spec, defaults } = (new.target as typeof Adam).variant;
+    super(params, { ...defaults, ...options }, spec);
+  }
+
+  protected validate(o: AdamOptions, prefix: string): void {
+    check.number(`${prefix}lr`, o.lr, { min: 0 });
+    check.pair(`${prefix}betas`, o.betas, { min: 0, max: 1, maxOpen: true });
+    check.number(`${prefix}eps`, o.eps, { min: 0 });
+    check.number(`${prefix}weightDecay`, o.weightDecay, { min: 0 });
+    check.boolean(`${prefix}amsgrad`, o.amsgrad);
+    check.boolean(`${prefix}maximize`, o.maximize);
+  }
+
+  step(closure?: Closure): number | undefined {
+    const loss = closure?.();
+    this.paramGroups.forEach((group, gi) => {
+      this.validate(group, `paramGroups[${gi}].`);
+      const { params, grads } = this.gather(group, gi);
+      if (params.length === 0) return;
+      const [beta1, beta2] = group.betas;
+      const n = params.length;
+      const states = params.map((p) => this.state.get(p) ?? newState(p));
+      const stepSize = new Float64Array(n);
+      const bc2Sqrt = new Float64Array(n);
+      states.forEach((s, i) => {
+        const t = (s.step as number) + 1;
+        // Bias corrections in double, per parameter (each has its own step count), as PyTorch.
+        stepSize[i] = group.lr / (1 - beta1 ** t);
+        bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
+        if (group.amsgrad && !(s.max_exp_avg_sq instanceof Float32Array)) {
+          s.max_exp_avg_sq = new Float32Array(params[i].data.length);
+        }
+      });
+      const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay;
+      kernels().adam({
+        params: params.map((p) => p.data),
+        grads,
+        exp_avg: states.map((s) => s.exp_avg as Float32Array),
+        exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
+        max_exp_avg_sq: group.amsgrad ? states.map((s) => s.max_exp_avg_sq as Float32Array) : null,
+        step_size: stepSize,
+        bias_correction2_sqrt: bc2Sqrt,
+        beta1,
+        beta2,
+        eps: group.eps,
+        weight_decay: decoupled ? 0 : group.weightDecay,
+        decay: decoupled ? 1 - group.lr * group.weightDecay : 1,
+        amsgrad: group.amsgrad,
+        maximize: group.maximize,
+      });
+      // The kernel succeeded: count the step and keep new state.
+      states.forEach((s, i) => {
+        s.step = (s.step as number) + 1;
+        this.state.set(params[i], s);
+      });
+    });
+    return loss;
+  }
+}
+
+function newState(p: ParamLike): ParamState {
+  const n = p.data.length;
+  return { step: 0, exp_avg: new Float32Array(n), exp_avg_sq: new Float32Array(n) };
+}

@@ -1,0 +1,32 @@
+import type { Params } from '../optimizer.js';
+import { Adam, type AdamOptions } from './adam.js';
+
+/** AdamW's options: Adam's, with `weightDecay` decoupled and defaulting to 1e-2. */
+export type AdamWOptions = AdamOptions;
+
+/**
+ * AdamW, as PyTorch's `torch.optim.AdamW`: Adam with the weight decay decoupled from the
+ * gradient. The same kernel as Adam; only the decay differs:
+ * ```text
+ * p <- p * (1 - lr * weightDecay)      (instead of g <- g + weightDecay * p)
+ * ... then Adam's update
+ * ```
+ * Default `weightDecay` 1e-2. State per parameter as Adam.
+ * Reference: Loshchilov and Hutter, "Decoupled Weight Decay Regularization" (ICLR 2019).
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
+export class AdamW extends Adam {
+  protected static override readonly variant = {
+    spec: { ...Adam.variant.spec, name: 'AdamW', torchGroupKeys: { foreach: null, capturable: false } },
+    defaults: { ...Adam.variant.defaults, weightDecay: 1e-2 },
+    decoupledWeightDecay: true,
+  };
+
+  constructor(params: Params<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
+    super(params, options);
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * The base of every optimizer, after PyTorch's `torch.optim.Optimizer`: parameter groups with
+ * per-group hyperparameters, per-parameter state, `zeroGrad()`, `addParamGroup()` and a state
+ * dict in PyTorch's layout and key names. Subclasses (one file per optimizer) describe their
+ * options and state and implement `step()`: per group, gather the tensors whose grad is set,
+ * compute the per-step scalars in double, and make one kernel call for the whole group.
+ */
+import type { ParamLike } from './parameter.js';
+
+/** A value in a parameter's state: a counter (`step`), a buffer, or null (PyTorch's None). */
+export type StateValue = number | Float32Array | null;
+
+/** One parameter's state, keyed with PyTorch's names (`step`, `exp_avg`, `momentum_buffer`, ...). */
+export type ParamState = Record<string, StateValue>;
+
+/** A live parameter group: its parameters plus its hyperparameters (a scheduler may write `lr`). */
+export type ParamGroup<O> = O & { params: ParamLike[]; [key: string]: unknown };
+
+/** What the constructor and `addParamGroup` accept: parameters plus optional overrides of the defaults. */
+export type ParamGroupInput<O> = Partial<O> & { params: Iterable<ParamLike>; [key: string]: unknown };
+
+/** The parameters an optimizer is built from: a list of parameters or a list of groups. */
+export type Params<O> = Iterable<ParamLike> | Iterable<ParamGroupInput<O>>;
+
+/** `stateDict()`'s result: PyTorch's layout, parameters numbered in group order. */
+export interface StateDict {
+  state: Record<number, Record<string, StateValue>>;
+  param_groups: (Record<string, unknown> & { params: number[] })[];
+}
+
+/** What `loadStateDict()` accepts: a `StateDict`, or the same with number arrays (JSON). */
+export interface StateDictInput {
+  state: Record<number | string, Record<string, number | ArrayLike<number> | null>>;
+  param_groups: (Record<string, unknown> & { params: number[] })[];
+}
+
+/** How one state entry is stored and checked on load. */
+export interface StateEntrySpec {
+  key: string;
+  kind: 'number' | 'tensor' | 'tensorOrNull';
+  /** When true the entry may be absent (for example `max_exp_avg_sq` without amsgrad). */
+  optional?: boolean;
+}
+
+/** A closure that re-evaluates the model and returns the loss (needed by LBFGS; optional elsewhere). */
+export type Closure = () => number;
+
+/** Group keys PyTorch stores that describe its implementation, not the math: written, ignored on load. */
+const TORCH_IMPLEMENTATION_KEYS = new Set(['foreach', 'capturable', 'differentiable', 'fused']);
+
+const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const toCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function isParamLike(x: unknown): x is ParamLike {
+  return typeof x === 'object' && x !== null && (x as ParamLike).data instanceof Float32Array;
+}
+
+function copyTensor(value: unknown, length: number, where: string): Float32Array {
+  const ok =
+    value instanceof Float32Array ||
+    (Array.isArray(value) && value.every((x) => typeof x === 'number')) ||
+    (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  if (!ok) throw new TypeError(`loadStateDict: ${where} must be a Float32Array or an array of numbers`);
+  const arr = value as ArrayLike<number>;
+  if (arr.length !== length) {
+    throw new RangeError(`loadStateDict: ${where} has ${arr.length} elements but its parameter has ${length}`);
+  }
+  return Float32Array.from(arr);
+}
+
+/** What a subclass tells the base class about itself. */
+export interface OptimizerSpec {
+  /** PyTorch's class name (`'Adam'`), used in messages. */
+  name: string;
+  /** The state entries of one parameter, in PyTorch's order. */
+  state: readonly StateEntrySpec[];
+  /** Keys PyTorch writes in each param group that describe its implementation (`foreach: null`, ...). */
+  torchGroupKeys: Readonly<Record<string, unknown>>;
+}
+
+export abstract class Optimizer<O extends object> {
+  /** The defaults every group starts from (constructor options merged over the optimizer's defaults). */
+  readonly defaults: Readonly<O>;
+  /** The live parameter groups, in order. */
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created at a parameter's first step. */
+  readonly state = new Map<ParamLike, ParamState>();
+
+  protected readonly spec: OptimizerSpec;
+
+  protected constructor(params: Params<O>, defaults: O, spec: OptimizerSpec) {
+    this.spec = spec;
+    this.validate(defaults, '');
+    this.defaults = Object.freeze({ ...defaults });
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new RangeError('Expected a non-empty list of parameters but received an empty list');
+    const groups = isParamLike(list[0]) ? [{ params: list as ParamLike[] }] : (list as ParamGroupInput<O>[]);
+    for (const g of groups) this.addParamGroup(g as ParamGroupInput<O>);
+  }
+
+  /** Checks one set of hyperparameters; `prefix` is '' for the defaults or `paramGroups[i].` for a group. */
+  protected abstract validate(options: O, prefix: string): void;
+
+  /** Performs one optimization step over every group; returns the closure's loss, if one was given. */
+  abstract step(closure?: Closure): number | undefined;
+
+  /**
+   * Adds a group of parameters with optional overrides of the defaults (PyTorch's
+   * `add_param_group`). A parameter may belong to one group only.
+   */
+  addParamGroup(group: ParamGroupInput<O>): void {
+    if (typeof group !== 'object' || group === null || group.params == null) {
+      throw new TypeError(`Expected a param group object with a params list but received ${String(group)}`);
+    }
+    const params = [...group.params];
+    const index = this.paramGroups.length;
+    const seen = new Set<ParamLike>();
+    const existing = new Set(this.paramGroups.flatMap((g) => g.params));
+    params.forEach((p, i) => {
+      if (!isParamLike(p)) {
+        throw new TypeError(`Expected a parameter with a Float32Array data for paramGroups[${index}].params[${i}]`);
+      }
+      if (seen.has(p)) throw new RangeError(`paramGroups[${index}].params[${i}] appears twice in the group`);
+      if (existing.has(p)) throw new RangeError(`paramGroups[${index}].params[${i}] already belongs to another param group`);
+      seen.add(p);
+    });
+    const merged = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    this.validate(merged, `paramGroups[${index}].`);
+    this.paramGroups.push(merged);
+  }
+
+  /**
+   * Resets the gradients: fills them with zeros (the default, so training loops can keep
+   * writing into the same buffers) or, with `setToNone`, sets them to null so the next
+   * `step()` skips the parameter unless a new gradient is assigned.
+   */
+  zeroGrad({ setToNone = false }: { setToNone?: boolean } = {}): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (setToNone) p.grad = null;
+        else p.grad?.fill(0);
+      }
+    }
+  }
+
+  /**
+   * The optimizer's state in PyTorch's layout and key names: `state` keyed by the parameter's
+   * position across groups (only parameters that have state), buffers as Float32Array copies,
+   * counters as numbers; `param_groups` with PyTorch's hyperparameter names and `params` as
+   * positions.
+   */
+  stateDict(): StateDict {
+    const index = new Map<ParamLike, number>();
+    const param_groups = this.paramGroups.map((group) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(group)) {
+        if (key === 'params') continue;
+        out[toSnake(key)] = Array.isArray(value) ? [...value] : value;
+      }
+      Object.assign(out, this.spec.torchGroupKeys);
+      const params = group.params.map((p) => {
+        if (!index.has(p)) index.set(p, index.size);
+        return index.get(p)!;
+      });
+      return { ...out, params };
+    });
+    const state: StateDict['state'] = {};
+    for (const [p, s] of this.state) {
+      const entry: Record<string, StateValue> = {};
+      for (const { key } of this.spec.state) {
+        if (!(key in s)) continue;
+        const v = s[key];
+        entry[key] = v instanceof Float32Array ? v.slice() : v;
+      }
+      state[index.get(p)!] = entry;
+    }
+    return { state, param_groups };
+  }
+
+  /**
+   * Loads a state dict from `stateDict()` (or PyTorch's, with tensors as number arrays). Checks
+   * the group count, each group's parameter count, every state entry and every length first,
+   * and changes nothing unless all of it is valid; then replaces the hyperparameters and state.
+   */
+  loadStateDict(stateDict: StateDictInput): void {
+    if (typeof stateDict !== 'object' || stateDict === null || !Array.isArray(stateDict.param_groups) ||
+        typeof stateDict.state !== 'object' || stateDict.state === null) {
+      throw new TypeError('loadStateDict: expected an object with state and param_groups');
+    }
+    const saved = stateDict.param_groups;
+    if (saved.length !== this.paramGroups.length) {
+      throw new RangeError(`loadStateDict: the state dict has ${saved.length} param groups but the optimizer has ${this.paramGroups.length}`);
+    }
+    // Saved parameter ids map, in order, to the current parameters.
+    const byId = new Map<string, ParamLike>();
+    const newGroups = saved.map((g, gi) => {
+      const group = this.paramGroups[gi];
+      if (!Array.isArray(g.params) || g.params.length !== group.params.length) {
+        throw new RangeError(`loadStateDict: param_groups[${gi}] has ${Array.isArray(g.params) ? g.params.length : 'no'} params but paramGroups[${gi}] has ${group.params.length}`);
+      }
+      g.params.forEach((id, i) => byId.set(String(id), group.params[i]));
+      const next: Record<string, unknown> = { ...group };
+      for (const [key, value] of Object.entries(g)) {
+        if (key === 'params' || TORCH_IMPLEMENTATION_KEYS.has(key)) continue;
+        next[toCamel(key)] = Array.isArray(value) ? [...value] : value;
+      }
+      this.validate(next as O, `param_groups[${gi}].`);
+      return next as ParamGroup<O>;
+    });
+    const newState = new Map<ParamLike, ParamState>();
+    for (const [id, entry] of Object.entries(stateDict.state)) {
+      const p = byId.get(id);
+      if (!p) throw new RangeError(`loadStateDict: state[${id}] does not belong to any param group`);
+      if (typeof entry !== 'object' || entry === null) throw new TypeError(`loadStateDict: state[${id}] must be an object`);
+      const s: ParamState = {};
+      for (const { key, kind, optional } of this.spec.state) {
+        const where = `state[${id}].${key}`;
+        const v = (entry as Record<string, unknown>)[key];
+        if (v === undefined) {
+          if (optional) continue;
+          throw new RangeError(`loadStateDict: ${where} is missing`);
+        }
+        if (kind === 'number') {
+          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+            throw new TypeError(`loadStateDict: ${where} must be a finite number >= 0`);
+          }
+          s[key] = v;
+        } else if (v === null && kind === 'tensorOrNull') {
+          s[key] = null;
+        } else {
+          s[key] = copyTensor(v, p.data.length, where);
+        }
+      }
+      newState.set(p, s);
+    }
+    // Everything checked: commit.
+    newGroups.forEach((g, i) => {
+      const group = this.paramGroups[i] as Record<string, unknown>;
+      Object.assign(group, g);
+    });
+    this.state.clear();
+    for (const [p, s] of newState) this.state.set(p, s);
+  }
+
+  /**
+   * The parameters of `group` that have a gradient, with their gradients, checked: the grad
+   * must be a Float32Array of the parameter's length.
+   */
+  protected gather(group: ParamGroup<O>, groupIndex: number): { params: ParamLike[]; grads: Float32Array[] } {
+    const params: ParamLike[] = [];
+    const grads: Float32Array[] = [];
+    group.params.forEach((p, i) => {
+      const g = p.grad;
+      if (g === null || g === undefined) return;
+      if (!(g instanceof Float32Array)) {
+        throw new TypeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad must be a Float32Array or null`);
+      }
+      if (g.length !== p.data.length) {
+        throw new RangeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad has ${g.length} elements but its data has ${p.data.length}`);
+      }
+      params.push(p);
+      grads.push(g);
+    });
+    return { params, grads };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What an optimizer updates: a flat float32 buffer and its gradient. Any object with these two
+ * fields works (for example a view into a model's weights); `Parameter` is a convenience that
+ * builds one.
+ */
+export interface ParamLike {
+  /** The values the optimizer updates in place. */
+  data: Float32Array;
+  /** The gradient of the loss with respect to `data`, or null: a parameter whose grad is null is skipped by `step()`. */
+  grad: Float32Array | null;
+}
+
+export interface ParameterOptions {
+  /** The gradient buffer: `true` (default) allocates zeros of the same length, `false` leaves it null. */
+  grad?: Float32Array | boolean;
+  /** An optional logical shape (row-major); its product must equal the length. */
+  shape?: readonly number[];
+  /** An optional name, for error messages and your own bookkeeping. */
+  name?: string;
+}
+
+/**
+ * A parameter: `data` plus `grad`.
+ *
+ * @example
+ * ```ts
+ * const w = new Parameter(new Float32Array([0.5, -1]));  // grad: zeros(2)
+ * const b = new Parameter(10);                            // data: zeros(10)
+ * const x = Parameter.from([1, 2, 3, 4], { shape: [2, 2] });
+ * ```
+ */
+export class Parameter implements ParamLike {
+  data: Float32Array;
+  grad: Float32Array | null;
+  readonly shape: readonly number[];
+  readonly name: string | undefined;
+
+  /** `data` is used as is (not copied); a number allocates that many zeros. */
+  constructor(data: Float32Array | number, options: ParameterOptions = {}) {
+    if (typeof data === 'number') {
+      if (!Number.isInteger(data) || data < 0) {
+        throw new RangeError(`Expected a non-negative integer length for Parameter but received ${data}`);
+      }
+      data = new Float32Array(data);
+    } else if (!(data instanceof Float32Array)) {
+      throw new TypeError('Expected a Float32Array or a length for Parameter');
+    }
+    this.data = data;
+    const grad = options.grad ?? true;
+    if (grad instanceof Float32Array) {
+      if (grad.length !== data.length) {
+        throw new RangeError(`Expected a grad of length ${data.length} for Parameter but received ${grad.length}`);
+      }
+      this.grad = grad;
+    } else {
+      this.grad = grad ? new Float32Array(data.length) : null;
+    }
+    this.shape = options.shape ? [...options.shape] : [data.length];
+    if (this.shape.reduce((a, b) => a * b, 1) !== data.length) {
+      throw new RangeError(`Expected a shape with ${data.length} elements for Parameter but received [${this.shape.join(', ')}]`);
+    }
+    this.name = options.name;
+  }
+
+  /** A parameter holding a float32 copy of `values`. */
+  static from(values: ArrayLike<number>, options: ParameterOptions = {}): Parameter {
+    return new Parameter(Float32Array.from(values), options);
+  }
+
+  /** The number of elements. */
+  get numel(): number {
+    return this.data.length;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The one place hyperparameters are checked. Every message has one shape:
+ * `Expected <what> for <name> but received <value>` (for example
+ * `Expected a finite number >= 0 for lr but received -1`).
+ */
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float32Array).length})`;
+  if (typeof value === 'object') return `an object of type ${value.constructor?.name ?? 'Object'}`;
+  return typeof value;
+}
+
+/** The error every validation throws: a TypeError for a wrong type, a RangeError for a wrong value. */
+export function invalidParameterError(name: string, expected: string, value: unknown): TypeError | RangeError {
+  const message = `Expected ${expected} for ${name} but received ${describe(value)}`;
+  return typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+}
+
+/** A numeric interval; `minOpen`/`maxOpen` exclude the bound. */
+export interface Interval {
+  min?: number;
+  max?: number;
+  minOpen?: boolean;
+  maxOpen?: boolean;
+}
+
+function intervalText({ min, max, minOpen, maxOpen }: Interval): string {
+  if (min !== undefined && max !== undefined) return ` in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
+  if (min !== undefined) return ` ${minOpen ? '>' : '>='} ${min}`;
+  if (max !== undefined) return ` ${maxOpen ? '<' : '<='} ${max}`;
+  return '';
+}
+
+function inInterval(x: number, { min, max, minOpen, maxOpen }: Interval): boolean {
+  if (min !== undefined && (minOpen ? !(x > min) : !(x >= min))) return false;
+  if (max !== undefined && (maxOpen ? !(x < max) : !(x <= max))) return false;
+  return true;
+}
+
+/** Checks a finite number in `interval` and returns it. */
+export function number(name: string, value: unknown, interval: Interval = {}): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !inInterval(value, interval)) {
+    throw invalidParameterError(name, `a finite number${intervalText(interval)}`, value);
+  }
+  return value;
+}
+
+/** Checks a boolean and returns it. */
+export function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidParameterError(name, 'a boolean', value);
+  return value;
+}
+
+/** Checks a pair of finite numbers, each in `interval`, and returns it. */
+export function pair(name: string, value: unknown, interval: Interval = {}): [number, number] {
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((x) => typeof x === 'number' && Number.isFinite(x) && inInterval(x, interval));
+  if (!ok) throw invalidParameterError(name, `a pair of finite numbers${intervalText(interval)}`, value);
+  return value as [number, number];
+}
+
+/** Checks that `value` is one of `choices`. */
+export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    throw invalidParameterError(name, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, value);
+  }
+  return value as T;
+}

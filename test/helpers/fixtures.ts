@@ -1,0 +1,57 @@
+/** PyTorch reference trajectories (see test/fixtures/torch/README.md) and how to replay them. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Adam, AdamW, Parameter, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+
+export interface TorchCase {
+  kind: string;
+  label?: string;
+  optimizer: string;
+  options: Record<string, unknown>;
+  torchOptions: Record<string, unknown>;
+  groups: { params: number[]; options: Record<string, unknown> }[] | null;
+  steps: number;
+  checkpointStep: number;
+  init: number[][];
+  grads: (number[] | null)[][];
+  trajectory: number[][][];
+  stateDictAtCheckpoint: StateDictInput;
+  paramsAtCheckpoint: number[][];
+  final: StateDictInput;
+}
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'torch');
+
+export function loadCases(file: string): TorchCase[] {
+  const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { cases: TorchCase[] };
+  return data.cases.map((c) => ({ ...c, label: c.label ?? `${c.optimizer}(${JSON.stringify(c.options)})` }));
+}
+
+const constructors: Record<string, new (params: never, options: never) => Optimizer<object>> = {
+  SGD: SGD as never,
+  Adam: Adam as never,
+  AdamW: AdamW as never,
+};
+
+export function hasOptimizer(name: string): boolean {
+  return name in constructors;
+}
+
+/** Parameters (a fresh copy of `values`) and the case's optimizer over them, with its groups. */
+export function build(c: TorchCase, values: number[][]): { params: Parameter[]; opt: Optimizer<object> } {
+  const params = values.map((v) => Parameter.from(v));
+  const Ctor = constructors[c.optimizer];
+  const input = c.groups
+    ? c.groups.map((g) => ({ ...g.options, params: g.params.map((i) => params[i]) }))
+    : params;
+  return { params, opt: new Ctor(input as never, c.options as never) };
+}
+
+/** Sets each parameter's gradient for step t (null where PyTorch's grad was None). */
+export function setGrads(c: TorchCase, params: Parameter[], t: number): void {
+  c.grads[t].forEach((g, j) => {
+    params[j].grad = g === null ? null : Float32Array.from(g);
+  });
+}

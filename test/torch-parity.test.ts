@@ -1,0 +1,51 @@
+/**
+ * Both backends (JS and native on every instruction set) reproduce PyTorch's trajectories, state
+ * dicts at a checkpoint and after the last step, and resume from the checkpoint's state dict.
+ * Fixtures: test/fixtures/torch (PyTorch 1.13, float32), see its README.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { build, hasOptimizer, loadCases, setGrads } from './helpers/fixtures.js';
+import { expectClose, expectStateDictClose } from './helpers/close.js';
+import { allTargets, useDefault } from './helpers/targets.js';
+
+// Float32 rounding differs from PyTorch by ~5e-5 relative after 30 steps (floor 1e-2); a wrong
+// formula is far above 5e-4.
+const RTOL = 5e-4;
+const FLOOR = 1e-2;
+
+const cases = [...loadCases('optimizers.json'), ...loadCases('optimizer-options.json')].filter((c) => hasOptimizer(c.optimizer));
+
+afterAll(useDefault);
+
+describe.each(allTargets)('$name', (target) => {
+  it.each(cases.map((c) => [c.label!, c] as const))('%s', (_label, c) => {
+    target.use();
+    const { params, opt } = build(c, c.init);
+    for (let t = 0; t < c.steps; t++) {
+      setGrads(c, params, t);
+      opt.step();
+      params.forEach((p, j) => expectClose(p.data, c.trajectory[t][j], RTOL, FLOOR, `step ${t + 1} param ${j}`));
+      if (t + 1 === c.checkpointStep) {
+        expectStateDictClose(opt.stateDict(), c.stateDictAtCheckpoint, RTOL, FLOOR);
+      }
+    }
+    expectStateDictClose(opt.stateDict(), c.final, RTOL, FLOOR);
+
+    // Resume from PyTorch's checkpoint (its parameters and state dict) and finish the run.
+    const resumed = build(c, c.paramsAtCheckpoint);
+    resumed.opt.loadStateDict(c.stateDictAtCheckpoint);
+    for (let t = c.checkpointStep; t < c.steps; t++) {
+      setGrads(c, resumed.params, t);
+      resumed.opt.step();
+    }
+    resumed.params.forEach((p, j) => expectClose(p.data, c.trajectory[c.steps - 1][j], RTOL, FLOOR, `resumed param ${j}`));
+    expectStateDictClose(resumed.opt.stateDict(), c.final, RTOL, FLOOR);
+  });
+});
+
+it('covers SGD, Adam and AdamW with options', () => {
+  const names = new Set(cases.map((c) => c.optimizer));
+  expect([...names].sort()).toEqual(['Adam', 'AdamW', 'SGD']);
+  expect(cases.length).toBeGreaterThanOrEqual(20);
+});
