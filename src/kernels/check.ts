@@ -26,10 +26,15 @@ export interface GroupSpec {
 }
 
 function isDetached(view: ArrayBufferView): boolean {
-  // A detached ArrayBuffer reports byteLength 0 and `detached` (Node >= 20) true.
   const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
-  if (typeof buffer.detached === 'boolean') return buffer.detached;
-  return buffer.byteLength === 0 && view.byteOffset === 0 && view.byteLength === 0;
+  if (buffer.byteLength !== 0) return false;
+  if (typeof buffer.detached === 'boolean') return buffer.detached; // Node >= 22
+  try {
+    new Uint8Array(buffer); // throws on a detached buffer, not on an empty one
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Validates one kernel call's argument object; throws a TypeError or RangeError like the binding. */

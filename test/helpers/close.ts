@@ -11,6 +11,7 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
       if (Number.isNaN(a) !== Number.isNaN(b)) return Infinity;
       continue;
     }
+    if (a === b) continue; // equal infinities included
     worst = Math.max(worst, Math.abs(a - b) / Math.max(Math.abs(b), floor));
   }
   return worst;

@@ -1,0 +1,32 @@
+/**
+ * The one table of optimizer configurations every backend and instruction set is tested over
+ * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
+ * the given parameters; `groups` entries split them into two groups with different options.
+ */
+import { Adam, AdamW, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+
+export interface OptimCase {
+  name: string;
+  create(params: ParamLike[]): Optimizer<object>;
+}
+
+const twoGroups = <T>(params: ParamLike[], second: T) => [
+  { params: params.filter((_, i) => i % 2 === 0) },
+  { params: params.filter((_, i) => i % 2 === 1), ...second },
+];
+
+export const optimDb: OptimCase[] = [
+  { name: 'SGD', create: (p) => new SGD(p, { lr: 0.1 }) },
+  { name: 'SGD momentum', create: (p) => new SGD(p, { lr: 0.05, momentum: 0.9 }) },
+  { name: 'SGD momentum dampening', create: (p) => new SGD(p, { lr: 0.05, momentum: 0.9, dampening: 0.3 }) },
+  { name: 'SGD nesterov weightDecay', create: (p) => new SGD(p, { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01 }) },
+  { name: 'SGD maximize weightDecay', create: (p) => new SGD(p, { lr: 0.05, momentum: 0.5, weightDecay: 0.1, maximize: true }) },
+  { name: 'SGD groups', create: (p) => new SGD(twoGroups(p, { lr: 0.01, momentum: 0.9 }), { lr: 0.1 }) },
+  { name: 'Adam', create: (p) => new Adam(p, { lr: 1e-2 }) },
+  { name: 'Adam amsgrad', create: (p) => new Adam(p, { lr: 1e-2, amsgrad: true }) },
+  { name: 'Adam weightDecay maximize', create: (p) => new Adam(p, { lr: 1e-2, weightDecay: 0.05, maximize: true }) },
+  { name: 'Adam betas eps', create: (p) => new Adam(p, { lr: 3e-3, betas: [0.5, 0.9], eps: 1e-3 }) },
+  { name: 'Adam groups', create: (p) => new Adam(twoGroups(p, { lr: 1e-3, amsgrad: true }), { lr: 1e-2 }) },
+  { name: 'AdamW', create: (p) => new AdamW(p, { lr: 1e-2 }) },
+  { name: 'AdamW amsgrad maximize', create: (p) => new AdamW(p, { lr: 1e-2, weightDecay: 0.1, amsgrad: true, maximize: true }) },
+];
