@@ -57,8 +57,10 @@ const forced = process.env.FASTOPTIM_BACKEND || undefined;
 if (forced !== undefined) oneOf('FASTOPTIM_BACKEND', forced, ['native', 'js'] as const);
 
 const native = forced === 'js' ? { binding: null, error: 'FASTOPTIM_BACKEND=js' } : loadNative();
-if (forced === 'native' && !native.binding) {
-  throw new Error(`FASTOPTIM_BACKEND=native but the native addon could not be loaded: ${native.error}`);
+// Forcing native, or an instruction set (which only the native backend has), must not fall back.
+const required = forced === 'native' ? 'FASTOPTIM_BACKEND=native' : forced !== 'js' && process.env.FASTOPTIM_SIMD ? `FASTOPTIM_SIMD=${process.env.FASTOPTIM_SIMD}` : null;
+if (required && !native.binding) {
+  throw new Error(`${required} but the native addon could not be loaded: ${native.error}`);
 }
 
 let current: BackendName = native.binding ? 'native' : 'js';

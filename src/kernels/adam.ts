@@ -14,7 +14,7 @@ export function adam(args: AdamKernelArgs): void {
       { key: 'grads', written: false },
       { key: 'exp_avg', written: true },
       { key: 'exp_avg_sq', written: true },
-      { key: 'max_exp_avg_sq', written: true, optional: !args.amsgrad },
+      { key: 'max_exp_avg_sq', written: true, optional: !args?.amsgrad },
     ],
     perTensor: [
       { key: 'step_size', type: Float64Array },

@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * rounded once on store.
  */
 export function sgd(args: SgdKernelArgs): void {
-  const momentum = args.momentum !== 0;
+  const momentum = args?.momentum !== 0;
   checkGroup('sgd', args, {
     lists: [
       { key: 'params', written: true },

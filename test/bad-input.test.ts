@@ -1,0 +1,120 @@
+/**
+ * The kernels never crash on bad input: wrong types, mismatched lengths, overlapping buffers
+ * and detached ArrayBuffers each throw a TypeError or RangeError and change nothing. One table,
+ * run against the native binding and the JS kernels alike.
+ */
+import { describe, expect, it } from 'vitest';
+
+import type { AdamKernelArgs, SgdKernelArgs } from '../binding.js';
+import { nativeBinding } from '../src/backend.js';
+import { adam } from '../src/kernels/adam.js';
+import { sgd } from '../src/kernels/sgd.js';
+
+interface Kernels {
+  adam(args: AdamKernelArgs): void;
+  sgd(args: SgdKernelArgs): void;
+}
+
+const native = nativeBinding();
+const backends: [string, Kernels][] = [['js', { adam, sgd }]];
+if (native) backends.push(['native', native]);
+
+const f32 = (n: number, v = 1) => new Float32Array(n).fill(v);
+const detached = (n: number) => {
+  const a = new Float32Array(n);
+  structuredClone(a.buffer, { transfer: [a.buffer] });
+  return a;
+};
+
+function adamArgs(over: Partial<Record<keyof AdamKernelArgs, unknown>> = {}): AdamKernelArgs {
+  return {
+    params: [f32(5), f32(9)],
+    grads: [f32(5, 0.5), f32(9, 0.5)],
+    exp_avg: [f32(5, 0), f32(9, 0)],
+    exp_avg_sq: [f32(5, 0), f32(9, 0)],
+    max_exp_avg_sq: null,
+    step_size: new Float64Array([0.1, 0.1]),
+    bias_correction2_sqrt: new Float64Array([0.03, 0.03]),
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weight_decay: 0,
+    decay: 1,
+    amsgrad: false,
+    maximize: false,
+    ...over,
+  } as AdamKernelArgs;
+}
+
+function sgdArgs(over: Partial<Record<keyof SgdKernelArgs, unknown>> = {}): SgdKernelArgs {
+  return {
+    params: [f32(5), f32(17)],
+    grads: [f32(5, 0.5), f32(17, 0.5)],
+    momentum_buffer: [f32(5, 0), f32(17, 0)],
+    momentum_buffer_init: new Uint8Array([1, 1]),
+    lr: 0.1,
+    momentum: 0.9,
+    dampening: 0,
+    weight_decay: 0,
+    nesterov: false,
+    maximize: false,
+    ...over,
+  } as SgdKernelArgs;
+}
+
+const shared = new Float32Array(32);
+
+type Case = [string, 'adam' | 'sgd', () => unknown, typeof TypeError | typeof RangeError, RegExp];
+
+const cases: Case[] = [
+  ['no argument object', 'adam', () => undefined, TypeError, /expected one argument object/],
+  ['an array instead of an object', 'sgd', () => [], TypeError, /expected one argument object/],
+  ['params not an array', 'adam', () => adamArgs({ params: f32(5) }), TypeError, /params must be an array of Float32Array/],
+  ['a Float64Array param', 'adam', () => adamArgs({ params: [new Float64Array(5), f32(9)] }), TypeError, /params\[0\] must be a Float32Array/],
+  ['a plain-array grad', 'sgd', () => sgdArgs({ grads: [[1, 2, 3, 4, 5], f32(17)] }), TypeError, /grads\[0\] must be a Float32Array/],
+  ['a missing state list', 'adam', () => adamArgs({ exp_avg: undefined }), TypeError, /exp_avg must be an array/],
+  ['fewer grads than params', 'adam', () => adamArgs({ grads: [f32(5)] }), RangeError, /grads has 1 tensors but params has 2/],
+  ['a grad of another length', 'sgd', () => sgdArgs({ grads: [f32(5), f32(16)] }), RangeError, /grads\[1\] has 16 elements but params\[1\] has 17/],
+  ['a state buffer of another length', 'adam', () => adamArgs({ exp_avg_sq: [f32(5), f32(10)] }), RangeError, /exp_avg_sq\[1\] has 10 elements but params\[1\] has 9/],
+  ['amsgrad without max_exp_avg_sq', 'adam', () => adamArgs({ amsgrad: true }), TypeError, /max_exp_avg_sq must be an array/],
+  ['momentum without its init flags', 'sgd', () => sgdArgs({ momentum_buffer_init: undefined }), TypeError, /momentum_buffer_init must be a Uint8Array/],
+  ['per-tensor scalars of the wrong type', 'adam', () => adamArgs({ step_size: new Float32Array(2) }), TypeError, /step_size must be a Float64Array/],
+  ['per-tensor scalars of the wrong count', 'adam', () => adamArgs({ bias_correction2_sqrt: new Float64Array(3) }), RangeError, /bias_correction2_sqrt has 3 entries but there are 2 tensors/],
+  ['a missing group scalar', 'adam', () => adamArgs({ beta2: undefined }), TypeError, /beta2 must be a number/],
+  ['a string scalar', 'sgd', () => sgdArgs({ lr: '0.1' }), TypeError, /lr must be a number/],
+  ['a non-boolean flag', 'sgd', () => sgdArgs({ nesterov: 1 }), TypeError, /nesterov must be a boolean/],
+  ['a state buffer that is its param', 'adam', () => { const a = adamArgs(); a.exp_avg[1] = a.params[1]; return a; }, RangeError, /exp_avg\[1\] and params\[1\] overlap|params\[1\] and exp_avg\[1\] overlap/],
+  ['a grad overlapping its param', 'sgd', () => sgdArgs({ params: [shared.subarray(0, 5), f32(17)], grads: [shared.subarray(3, 8), f32(17)] }), RangeError, /overlap in memory/],
+  ['two params overlapping', 'sgd', () => sgdArgs({ params: [shared.subarray(10, 15), shared.subarray(0, 17)] }), RangeError, /params\[0\] and params\[1\] overlap|params\[1\] and params\[0\] overlap/],
+  ['a detached param', 'adam', () => adamArgs({ params: [f32(5), detached(9)] }), TypeError, /params\[1\] is backed by a detached ArrayBuffer/],
+  ['a detached grad', 'sgd', () => sgdArgs({ grads: [detached(5), f32(17)] }), TypeError, /grads\[0\] is backed by a detached ArrayBuffer/],
+  ['detached per-tensor scalars', 'adam', () => { const s = new Float64Array(2); structuredClone(s.buffer, { transfer: [s.buffer] }); return adamArgs({ step_size: s }); }, TypeError, /step_size is backed by a detached ArrayBuffer/],
+];
+
+/** Copies of every Float32Array reachable from the arguments, to check nothing changed. */
+function snapshot(args: unknown): Float32Array[] {
+  if (!args || typeof args !== 'object') return [];
+  return Object.values(args as object).flatMap((v) =>
+    Array.isArray(v) ? v.filter((t) => t instanceof Float32Array && t.buffer.byteLength > 0).map((t: Float32Array) => t.slice()) : [],
+  );
+}
+
+describe.each(backends)('%s kernels', (_name, kernels) => {
+  it.each(cases)('refuse %s', (_label, kernel, make, ErrorType, message) => {
+    const args = make();
+    const before = snapshot(args);
+    expect(() => kernels[kernel](args as never)).toThrow(ErrorType);
+    expect(() => kernels[kernel](args as never)).toThrow(message);
+    expect(snapshot(args)).toEqual(before);
+    expect(shared.every((x) => x === 0)).toBe(true);
+  });
+
+  it('accept read-only buffers that share memory, and empty groups', () => {
+    const g = f32(9, 0.5);
+    const args = sgdArgs({ params: [f32(9), f32(9)], grads: [g, g], momentum_buffer: [f32(9), f32(9)] });
+    kernels.sgd(args);
+    expect(Array.from(args.params[0])).toEqual(Array.from(args.params[1]));
+    expect(args.params[0][0]).toBeCloseTo(1 - 0.1 * 0.5, 6);
+    expect(() => kernels.adam(adamArgs({ params: [], grads: [], exp_avg: [], exp_avg_sq: [], step_size: new Float64Array(0), bias_correction2_sqrt: new Float64Array(0) }))).not.toThrow();
+  });
+});
