@@ -130,7 +130,7 @@ describe('parameter groups', () => {
       opt.step();
       const before = opt.stateDict();
       const expAvg = opt.state.get(b)!.exp_avg as Float32Array;
-      structuredClone(expAvg.buffer, { transfer: [expAvg.buffer] });
+      structuredClone(expAvg.buffer, { transfer: [expAvg.buffer as ArrayBuffer] });
       expect(() => opt.step()).toThrow(/exp_avg\[1\] is backed by a detached ArrayBuffer/);
       expect(opt.state.get(a)!.step).toBe(1);
       expect(opt.state.get(a)!.exp_avg).toEqual(before.state[0].exp_avg);

@@ -74,10 +74,10 @@ describe('layout', () => {
     opt.step();
     const sd = opt.stateDict();
     (sd.state[0].momentum_buffer as Float32Array).fill(42);
-    expect(opt.state.get(a)!.momentum_buffer![0]).toBe(1);
+    expect((opt.state.get(a)!.momentum_buffer as Float32Array)[0]).toBe(1);
     opt.loadStateDict(sd);
     (sd.state[0].momentum_buffer as Float32Array).fill(7);
-    expect(opt.state.get(a)!.momentum_buffer![0]).toBe(42);
+    expect((opt.state.get(a)!.momentum_buffer as Float32Array)[0]).toBe(42);
   });
 
   it('loads hyperparameters from the dict (PyTorch names) and ignores implementation flags', () => {
@@ -112,7 +112,7 @@ describe('all or nothing', () => {
     ['an unknown parameter id', (sd: StateDictInput) => ({ ...sd, state: { ...sd.state, 9: sd.state[0] } }), /state\[9\] does not belong to any param group/],
     ['an invalid hyperparameter', (sd: StateDictInput) => ({ ...sd, param_groups: [sd.param_groups[0], { ...sd.param_groups[1], betas: [0.9, 1.5] }] }), /Expected a pair of finite numbers in \[0, 1\) for param_groups\[1\]\.betas but received \[0\.9, 1\.5\]/],
     ['not a state dict', () => ({}) as StateDictInput, /expected an object with state and param_groups/],
-  ])('refuses %s and changes nothing', (_label, corrupt, message) => {
+  ] as [string, (sd: StateDictInput) => StateDictInput, RegExp][])('refuses %s and changes nothing', (_label, corrupt, message) => {
     const { opt, sd } = trained();
     const fresh = trained();
     const before = viaJson(opt.stateDict());
