@@ -101,8 +101,27 @@ export abstract class Optimizer<O extends object> {
   /** Checks one set of hyperparameters; `prefix` is '' for the defaults or `paramGroups[i].` for a group. */
   protected abstract validate(options: O, prefix: string): void;
 
-  /** Performs one optimization step over every group; returns the closure's loss, if one was given. */
-  abstract step(closure?: Closure): number | undefined;
+  /**
+   * Performs one optimization step over every group: re-validates the group's hyperparameters
+   * (a scheduler may have written them), gathers the parameters that have a gradient, and
+   * hands them to `stepGroup`. Returns the closure's loss, if one was given.
+   */
+  step(closure?: Closure): number | undefined {
+    const loss = closure?.();
+    this.paramGroups.forEach((group, gi) => {
+      this.validate(group, `paramGroups[${gi}].`);
+      const { params, grads } = this.gather(group, gi);
+      if (params.length > 0) this.stepGroup(group, params, grads);
+    });
+    return loss;
+  }
+
+  /**
+   * Steps one group's parameters that have a gradient (`grads[i]` belongs to `params[i]`):
+   * compute the per-step scalars in double and make one kernel call. State created here must
+   * be committed only after the kernel succeeds, so a refused call changes nothing.
+   */
+  protected abstract stepGroup(group: ParamGroup<O>, params: ParamLike[], grads: Float32Array[]): void;
 
   /**
    * Adds a group of parameters with optional overrides of the defaults (PyTorch's

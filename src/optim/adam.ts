@@ -1,5 +1,5 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type Closure, type OptimizerSpec, type Params, type ParamState } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
 
@@ -79,50 +79,43 @@ export class Adam extends Optimizer<AdamOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  step(closure?: Closure): number | undefined {
-    const loss = closure?.();
-    this.paramGroups.forEach((group, gi) => {
-      this.validate(group, `paramGroups[${gi}].`);
-      const { params, grads } = this.gather(group, gi);
-      if (params.length === 0) return;
-      const [beta1, beta2] = group.betas;
-      const n = params.length;
-      const states = params.map((p) => this.state.get(p) ?? newState(p));
-      const stepSize = new Float64Array(n);
-      const bc2Sqrt = new Float64Array(n);
-      states.forEach((s, i) => {
-        const t = (s.step as number) + 1;
-        // Bias corrections in double, per parameter (each has its own step count), as PyTorch.
-        stepSize[i] = group.lr / (1 - beta1 ** t);
-        bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
-        if (group.amsgrad && !(s.max_exp_avg_sq instanceof Float32Array)) {
-          s.max_exp_avg_sq = new Float32Array(params[i].data.length);
-        }
-      });
-      const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay;
-      kernels().adam({
-        params: params.map((p) => p.data),
-        grads,
-        exp_avg: states.map((s) => s.exp_avg as Float32Array),
-        exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
-        max_exp_avg_sq: group.amsgrad ? states.map((s) => s.max_exp_avg_sq as Float32Array) : null,
-        step_size: stepSize,
-        bias_correction2_sqrt: bc2Sqrt,
-        beta1,
-        beta2,
-        eps: group.eps,
-        weight_decay: decoupled ? 0 : group.weightDecay,
-        decay: decoupled ? 1 - group.lr * group.weightDecay : 1,
-        amsgrad: group.amsgrad,
-        maximize: group.maximize,
-      });
-      // The kernel succeeded: count the step and keep new state.
-      states.forEach((s, i) => {
-        s.step = (s.step as number) + 1;
-        this.state.set(params[i], s);
-      });
+  protected stepGroup(group: ParamGroup<AdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
+    const [beta1, beta2] = group.betas;
+    const n = params.length;
+    const states = params.map((p) => this.state.get(p) ?? newState(p));
+    const stepSize = new Float64Array(n);
+    const bc2Sqrt = new Float64Array(n);
+    states.forEach((s, i) => {
+      const t = (s.step as number) + 1;
+      // Bias corrections in double, per parameter (each has its own step count), as PyTorch.
+      stepSize[i] = group.lr / (1 - beta1 ** t);
+      bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
+      if (group.amsgrad && !(s.max_exp_avg_sq instanceof Float32Array)) {
+        s.max_exp_avg_sq = new Float32Array(params[i].data.length);
+      }
     });
-    return loss;
+    const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay;
+    kernels().adam({
+      params: params.map((p) => p.data),
+      grads,
+      exp_avg: states.map((s) => s.exp_avg as Float32Array),
+      exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
+      max_exp_avg_sq: group.amsgrad ? states.map((s) => s.max_exp_avg_sq as Float32Array) : null,
+      step_size: stepSize,
+      bias_correction2_sqrt: bc2Sqrt,
+      beta1,
+      beta2,
+      eps: group.eps,
+      weight_decay: decoupled ? 0 : group.weightDecay,
+      decay: decoupled ? 1 - group.lr * group.weightDecay : 1,
+      amsgrad: group.amsgrad,
+      maximize: group.maximize,
+    });
+    // The kernel succeeded: count the step and keep new state.
+    states.forEach((s, i) => {
+      s.step = (s.step as number) + 1;
+      this.state.set(params[i], s);
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type Closure, type Params } from '../optimizer.js';
+import { Optimizer, type ParamGroup, type Params } from '../optimizer.js';
+import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
 
 /** SGD's options: PyTorch's `torch.optim.SGD` names in camelCase, with its defaults. */
@@ -64,39 +65,32 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  step(closure?: Closure): number | undefined {
-    const loss = closure?.();
-    this.paramGroups.forEach((group, gi) => {
-      this.validate(group, `paramGroups[${gi}].`);
-      const { params, grads } = this.gather(group, gi);
-      if (params.length === 0) return;
-      const useMomentum = group.momentum !== 0;
-      const buffers: Float32Array[] = [];
-      const init = new Uint8Array(params.length);
-      if (useMomentum) {
-        params.forEach((p, i) => {
-          let buf = this.state.get(p)?.momentum_buffer;
-          if (!(buf instanceof Float32Array)) {
-            buf = new Float32Array(p.data.length);
-            init[i] = 1; // first step with momentum: the buffer starts as the gradient
-          }
-          buffers.push(buf);
-        });
-      }
-      kernels().sgd({
-        params: params.map((p) => p.data),
-        grads,
-        momentum_buffer: useMomentum ? buffers : null,
-        momentum_buffer_init: useMomentum ? init : undefined,
-        lr: group.lr,
-        momentum: group.momentum,
-        dampening: group.dampening,
-        weight_decay: group.weightDecay,
-        nesterov: group.nesterov,
-        maximize: group.maximize,
+  protected stepGroup(group: ParamGroup<SGDOptions>, params: ParamLike[], grads: Float32Array[]): void {
+    const useMomentum = group.momentum !== 0;
+    const buffers: Float32Array[] = [];
+    const init = new Uint8Array(params.length);
+    if (useMomentum) {
+      params.forEach((p, i) => {
+        let buf = this.state.get(p)?.momentum_buffer;
+        if (!(buf instanceof Float32Array)) {
+          buf = new Float32Array(p.data.length);
+          init[i] = 1; // first step with momentum: the buffer starts as the gradient
+        }
+        buffers.push(buf);
       });
-      params.forEach((p, i) => this.state.set(p, { momentum_buffer: useMomentum ? buffers[i] : null }));
+    }
+    kernels().sgd({
+      params: params.map((p) => p.data),
+      grads,
+      momentum_buffer: useMomentum ? buffers : null,
+      momentum_buffer_init: useMomentum ? init : undefined,
+      lr: group.lr,
+      momentum: group.momentum,
+      dampening: group.dampening,
+      weight_decay: group.weightDecay,
+      nesterov: group.nesterov,
+      maximize: group.maximize,
     });
-    return loss;
+    params.forEach((p, i) => this.state.set(p, { momentum_buffer: useMomentum ? buffers[i] : null }));
   }
 }
