@@ -49,6 +49,9 @@ CpuFeatures detect() {
   const bool avx2 = ebx & (1u << 5), avx512f = ebx & (1u << 16);
   f.avx2_fma = ymm_state && avx2 && fma;
   f.avx512f = f.avx2_fma && zmm_state && avx512f;
+#if defined(FO_EMULATE_AVX512)
+  f.avx512f = f.avx2_fma;  // test build: the AVX-512 kernels run on SIMDe's emulation
+#endif
   return f;
 }
 #endif

@@ -1,5 +1,6 @@
-// The table of kernels that one instruction set provides. Each isa/<name>.cc fills one from the
-// same generic code (isa/instantiate.inc); dispatch.cc picks one at load time.
+// The table of kernels that one instruction set provides, generated from kernels.def. Each
+// isa/<name>.cc fills one from the same generic code (isa/instantiate.inc); dispatch.cc picks
+// one at load time.
 #pragma once
 
 #include "optim/adam.h"
@@ -10,9 +11,9 @@ namespace fastoptim {
 
 struct KernelTable {
   const char* isa;  // "scalar", "avx2", "avx512"
-  void (*sgd)(const SgdArgs&);
-  void (*adam)(const AdamArgs&);
-  void (*triad)(const TriadArgs&);
+#define FO_KERNEL(name, Args) void (*name)(const Args&);
+#include "kernels.def"
+#undef FO_KERNEL
 };
 
 }  // namespace fastoptim

@@ -3,7 +3,7 @@
  * `prebuilds/<platform>-<arch>/`, or `build/Release/` in a source checkout) is used when it
  * loads; otherwise the pure-JS kernels, which give the same results. `FASTOPTIM_BACKEND=js|native`
  * forces one; `FASTOPTIM_SIMD=scalar|avx2|avx512` forces an instruction set (read once by the
- * addon when it loads).
+ * addon when it loads). `FASTOPTIM_ADDON=<file.node>` loads a specific addon build (for tests).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -46,6 +46,10 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 function loadNative(): { binding: NativeBinding | null; error: string | null } {
   try {
     const require = createRequire(import.meta.url);
+    // FASTOPTIM_ADDON names an addon file to load instead (tests of other builds, such as the
+    // AVX-512 emulation build in build-emu/).
+    const file = process.env.FASTOPTIM_ADDON;
+    if (file) return { binding: require(path.resolve(file)) as NativeBinding, error: null };
     const load = require('node-gyp-build') as (dir: string) => NativeBinding;
     return { binding: load(packageRoot), error: null };
   } catch (err) {

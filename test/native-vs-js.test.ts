@@ -72,6 +72,10 @@ afterAll(useDefault);
 
 it('has a native instruction set to compare (the addon must load in CI)', () => {
   expect(nativeTargets.length).toBeGreaterThan(0);
+  // The AVX-512 emulation build (npm run test:avx512-emulated) must really run avx512.
+  if (process.env.FASTOPTIM_EXPECT_ISA) {
+    expect(nativeTargets.map((t) => t.name)).toContain(`native/${process.env.FASTOPTIM_EXPECT_ISA}`);
+  }
 });
 
 describe.each(nativeTargets)('$name equals the JS oracle', (target) => {

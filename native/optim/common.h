@@ -41,9 +41,30 @@ FO_HD float mul_add(float a, float b, float c) {
 #endif
 }
 
+// a < b ? a : b, returning b when either is NaN (x86 MINPS).
+FO_HD float vmin(float a, float b) { return a < b ? a : b; }
+
+FO_HD float vabs(float x) { return __builtin_fabsf(x); }
+
+// 1 for x > 0, -1 for x < 0, x itself otherwise (so +-0 and NaN pass through).
+FO_HD float vsign(float x) { return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); }
+
+// Comparisons give a lane mask (here a bool); select(m, a, b) takes a where m holds, else b.
+FO_HD bool gt(float a, float b) { return a > b; }
+FO_HD bool lt(float a, float b) { return a < b; }
+FO_HD bool ge(float a, float b) { return a >= b; }
+FO_HD float select(bool m, float a, float b) { return m ? a : b; }
+
 // Walks [begin, end) in steps of D::N lanes. Full vectors get D::Full (plain loads and stores);
 // the tail, if any, gets D::first(k), a mask of the k remaining lanes, and runs the same body.
-// There is never a second, hand-written copy of an update rule for the tail.
+// There is never a second, hand-written copy of an update rule for the tail. Masked loads read
+// zeros into the inactive lanes; a body that reduces a computed value uses D::keep(v, mask) to
+// zero them before accumulating.
+//
+// Besides load/store/set/first/keep, every lane type D provides double accumulators for
+// reductions (norms, dot products): D::Acc, D::acc_zero(), D::acc_add(acc, v) (sum of the
+// lanes, each converted to double), D::acc_add_sq(acc, v) (sum of squares, squared in double),
+// D::acc_sum(acc) -> double; and D::reduce_max(v) -> float (largest lane).
 template <class D, class Body>
 inline void for_each_vector(size_t begin, size_t end, Body&& body) {
   size_t i = begin;

@@ -16,12 +16,17 @@ struct TriadArgs {
 };
 
 template <class D>
-void triad(const TriadArgs& args, size_t begin, size_t end) {
+void triad_span(const TriadArgs& args, size_t begin, size_t end) {
   using V = typename D::Vec;
   const V s = D::set(static_cast<float>(args.scalar));
   for_each_vector<D>(begin, end, [&](size_t i, auto mask) {
     D::store(args.a + i, mul_add(s, D::load(args.c + i, mask), D::load(args.b + i, mask)), mask);
   });
+}
+
+template <class D>
+void triad_group(const TriadArgs& args) {
+  triad_span<D>(args, 0, args.numel);
 }
 
 }  // namespace fastoptim

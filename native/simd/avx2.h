@@ -18,6 +18,23 @@ FO_HD Vec operator/(Vec a, Vec b) { return {_mm256_div_ps(a.v, b.v)}; }
 FO_HD Vec vsqrt(Vec a) { return {_mm256_sqrt_ps(a.v)}; }
 FO_HD Vec vmax(Vec a, Vec b) { return {_mm256_max_ps(a.v, b.v)}; }  // b when unordered
 FO_HD Vec mul_add(Vec a, Vec b, Vec c) { return {_mm256_fmadd_ps(a.v, b.v, c.v)}; }
+FO_HD Vec operator-(Vec a) { return {_mm256_xor_ps(a.v, _mm256_set1_ps(-0.0f))}; }
+FO_HD Vec vmin(Vec a, Vec b) { return {_mm256_min_ps(a.v, b.v)}; }  // b when unordered
+FO_HD Vec vabs(Vec a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
+
+// A comparison result: all bits set in the lanes where it holds.
+struct Cmp {
+  __m256 m;
+};
+FO_HD Cmp gt(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ)}; }
+FO_HD Cmp lt(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ)}; }
+FO_HD Cmp ge(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GE_OQ)}; }
+FO_HD Vec select(Cmp m, Vec a, Vec b) { return {_mm256_blendv_ps(b.v, a.v, m.m)}; }
+FO_HD Vec vsign(Vec x) {
+  const Vec zero{_mm256_setzero_ps()};
+  const Vec neg = select(lt(x, zero), Vec{_mm256_set1_ps(-1.0f)}, x);
+  return select(gt(x, zero), Vec{_mm256_set1_ps(1.0f)}, neg);
+}
 
 struct Lanes {
   static constexpr size_t N = 8;
@@ -35,6 +52,34 @@ struct Lanes {
   static Vec load(const float* p, Partial m) { return {_mm256_maskload_ps(p, m.m)}; }
   static void store(float* p, Vec v, Full) { _mm256_storeu_ps(p, v.v); }
   static void store(float* p, Vec v, Partial m) { _mm256_maskstore_ps(p, m.m, v.v); }
+  static Vec keep(Vec v, Full) { return v; }
+  static Vec keep(Vec v, Partial m) { return {_mm256_and_ps(v.v, _mm256_castsi256_ps(m.m))}; }
+
+  struct Acc {
+    __m256d lo, hi;
+  };
+  static Acc acc_zero() { return {_mm256_setzero_pd(), _mm256_setzero_pd()}; }
+  static Acc acc_add(Acc a, Vec v) {
+    return {_mm256_add_pd(a.lo, _mm256_cvtps_pd(_mm256_castps256_ps128(v.v))),
+            _mm256_add_pd(a.hi, _mm256_cvtps_pd(_mm256_extractf128_ps(v.v, 1)))};
+  }
+  static Acc acc_add_sq(Acc a, Vec v) {
+    const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v.v));
+    const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v.v, 1));
+    return {_mm256_fmadd_pd(lo, lo, a.lo), _mm256_fmadd_pd(hi, hi, a.hi)};
+  }
+  static double acc_sum(Acc a) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, _mm256_add_pd(a.lo, a.hi));
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
+  static float reduce_max(Vec v) {
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, v.v);
+    float m = lanes[0];
+    for (int i = 1; i < 8; ++i) m = lanes[i] > m ? lanes[i] : m;
+    return m;
+  }
 };
 
 }  // namespace fastoptim::avx2

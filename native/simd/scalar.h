@@ -14,6 +14,17 @@ struct Lanes {
   static Vec set(float x) { return x; }
   static Vec load(const float* p, Full) { return *p; }
   static void store(float* p, Vec v, Full) { *p = v; }
+  static Vec keep(Vec v, Full) { return v; }
+
+  using Acc = double;
+  static Acc acc_zero() { return 0.0; }
+  static Acc acc_add(Acc acc, Vec v) { return acc + static_cast<double>(v); }
+  static Acc acc_add_sq(Acc acc, Vec v) {
+    const double d = v;
+    return acc + d * d;
+  }
+  static double acc_sum(Acc acc) { return acc; }
+  static float reduce_max(Vec v) { return v; }
 };
 
 }  // namespace fastoptim::scalar

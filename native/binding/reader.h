@@ -1,10 +1,12 @@
-// The N-API binding: converts one JS call (a whole parameter group) into a kernel argument
-// struct, checks memory safety on every call, and runs the kernel of the instruction set in use.
+// The N-API side of one kernel call: converts the JS argument object (a whole parameter group)
+// into plain pointers and lengths, and checks memory safety on every call.
 //
 // Thin by design (better-sqlite3, sharp): hyperparameters are validated in TypeScript; here we
 // check only what could corrupt memory or crash the process: argument types, buffer lengths,
 // overlapping buffers that the kernel writes, detached ArrayBuffers. Every check runs before the
 // kernel touches anything, so a call that throws changes nothing.
+#pragma once
+
 #include <napi.h>
 
 #include <algorithm>
@@ -12,10 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "dispatch.h"
-
 namespace fastoptim {
-namespace {
 
 enum class Access { Read, Write };
 
@@ -184,123 +183,9 @@ class GroupReader {
   std::vector<size_t> numel_;
 };
 
-const float* const* as_const(const std::vector<float*>& v) {
+inline const float* const* as_const(const std::vector<float*>& v) {
   return const_cast<const float* const*>(v.data());
 }
-float* const* nullable(const std::vector<float*>& v) { return v.empty() ? nullptr : v.data(); }
+inline float* const* nullable(const std::vector<float*>& v) { return v.empty() ? nullptr : v.data(); }
 
-// sgd({ params, grads, momentum_buffer, momentum_buffer_init, lr, momentum, dampening,
-//       weight_decay, nesterov, maximize })
-Napi::Value Sgd(const Napi::CallbackInfo& info) {
-  GroupReader r(info, "sgd");
-  SgdArgs a{};
-  a.lr = r.number("lr");
-  a.momentum = r.number("momentum");
-  a.dampening = r.number("dampening");
-  a.weight_decay = r.number("weight_decay");
-  a.nesterov = r.flag("nesterov");
-  a.maximize = r.flag("maximize");
-  const bool momentum = a.momentum != 0.0;
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& buf = r.tensors("momentum_buffer", Access::Write, !momentum);
-  if (momentum) a.momentum_buffer_init = r.per_tensor_flags("momentum_buffer_init");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.momentum_buffer = nullable(buf);
-  kernels().sgd(a);
-  return info.Env().Undefined();
-}
-
-// adam({ params, grads, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bias_correction2_sqrt,
-//        beta1, beta2, eps, weight_decay, decay, amsgrad, maximize })
-Napi::Value Adam(const Napi::CallbackInfo& info) {
-  GroupReader r(info, "adam");
-  AdamArgs a{};
-  a.beta1 = r.number("beta1");
-  a.beta2 = r.number("beta2");
-  a.eps = r.number("eps");
-  a.weight_decay = r.number("weight_decay");
-  a.decay = r.number("decay");
-  a.amsgrad = r.flag("amsgrad");
-  a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
-  const auto& exp_avg_sq = r.tensors("exp_avg_sq", Access::Write);
-  const auto& max_exp_avg_sq = r.tensors("max_exp_avg_sq", Access::Write, !a.amsgrad);
-  a.step_size = r.per_tensor("step_size");
-  a.bias_correction2_sqrt = r.per_tensor("bias_correction2_sqrt");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.exp_avg = exp_avg.data();
-  a.exp_avg_sq = exp_avg_sq.data();
-  a.max_exp_avg_sq = nullable(max_exp_avg_sq);
-  kernels().adam(a);
-  return info.Env().Undefined();
-}
-
-// triad({ a, b, c, scalar }): a = b + scalar * c, the memory-bandwidth probe.
-Napi::Value Triad(const Napi::CallbackInfo& info) {
-  GroupReader r(info, "triad");
-  TriadArgs a{};
-  a.scalar = r.number("scalar");
-  const auto& out = r.tensors("a", Access::Write);
-  const auto& b = r.tensors("b", Access::Read);
-  const auto& c = r.tensors("c", Access::Read);
-  if (r.num_tensors() != 1) throw r.range_error("a, b and c must each hold one Float32Array");
-  r.check_no_overlap();
-  a.numel = r.numel()[0];
-  a.a = out[0];
-  a.b = b[0];
-  a.c = c[0];
-  kernels().triad(a);
-  return info.Env().Undefined();
-}
-
-Napi::Value Isa(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), kernels().isa);
-}
-
-Napi::Value SupportedIsas(const Napi::CallbackInfo& info) {
-  const auto names = supported_isas();
-  Napi::Array out = Napi::Array::New(info.Env(), names.size());
-  for (size_t i = 0; i < names.size(); ++i)
-    out.Set(static_cast<uint32_t>(i), Napi::String::New(info.Env(), names[i]));
-  return out;
-}
-
-Napi::Value SetIsa(const Napi::CallbackInfo& info) {
-  if (info.Length() != 1 || !info[0].IsString())
-    throw Napi::TypeError::New(info.Env(), "setIsa: expected the name of an instruction set");
-  const std::string err = set_isa(info[0].As<Napi::String>().Utf8Value());
-  if (!err.empty()) throw Napi::RangeError::New(info.Env(), "setIsa: " + err);
-  return info.Env().Undefined();
-}
-
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  const std::string err = init_dispatch();
-  if (!err.empty()) throw Napi::Error::New(env, err);
-  exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));
-  exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
-  exports.Set("triad", Napi::Function::New(env, Triad, "triad"));
-  exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
-  exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
-  return exports;
-}
-
-}  // namespace
 }  // namespace fastoptim
-
-static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
-  return fastoptim::Init(env, exports);
-}
-
-NODE_API_MODULE(fastoptim, InitModule)
