@@ -9,18 +9,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { AdamKernelArgs, Isa, NativeBinding, SgdKernelArgs } from '../binding.js';
-import { adam } from './kernels/adam.js';
-import { sgd } from './kernels/sgd.js';
+import type { Isa, NativeBinding } from '../binding.js';
+import * as jsKernels from './kernels/index.js';
 import { oneOf } from './validate.js';
 
 export type { Isa } from '../binding.js';
 
-/** The stateless kernels an optimizer calls, one call per parameter group. */
-export interface Kernels {
-  sgd(args: SgdKernelArgs): void;
-  adam(args: AdamKernelArgs): void;
-}
+/**
+ * The stateless kernels an optimizer calls, one call per parameter group: the JS ones of
+ * src/kernels, which the native addon must match name for name (checked below by the types).
+ */
+export type Kernels = typeof jsKernels;
+type NativeHasEveryKernel = NativeBinding extends Kernels ? true : never;
+const nativeHasEveryKernel: NativeHasEveryKernel = true;
+void nativeHasEveryKernel;
 
 export type BackendName = 'native' | 'js';
 
@@ -37,8 +39,6 @@ export interface BackendInfo {
   /** Why the native addon did not load, when it did not. */
   nativeError: string | null;
 }
-
-const jsKernels: Kernels = { sgd, adam };
 
 // The package root: one level above src/ (tests) or dist/ (the published build).
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -8,6 +8,8 @@ export interface ParamLike {
   data: Float32Array;
   /** The gradient of the loss with respect to `data`, or null: a parameter whose grad is null is skipped by `step()`. */
   grad: Float32Array | null;
+  /** Optional logical shape (row-major), for optimizers that treat matrices differently (Adafactor, LARS). */
+  readonly shape?: readonly number[];
 }
 
 export interface ParameterOptions {

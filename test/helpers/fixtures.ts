@@ -1,5 +1,5 @@
 /** PyTorch reference trajectories (see test/fixtures/torch/README.md) and how to replay them. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +26,32 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtu
 
 export function loadCases(file: string): TorchCase[] {
   const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { cases: TorchCase[] };
-  return data.cases.map((c) => ({ ...c, label: c.label ?? `${c.optimizer}(${JSON.stringify(c.options)})` }));
+  return data.cases.filter((c) => c.kind === 'optimizer').map((c) => ({ ...c, label: c.label ?? `${c.optimizer}(${JSON.stringify(c.options)})` }));
+}
+
+/** Every optimizer case of every fixture file in test/fixtures/torch. */
+export function loadOptimizerCases(): TorchCase[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => loadCases(f).filter((c) => c.kind === 'optimizer'));
+}
+
+/**
+ * Group keys PyTorch added after 1.13 (the fixtures' version) that our state dicts write, as
+ * PyTorch 2.x does: dropped from `ours` where the fixture's group lacks them.
+ */
+const NEWER_TORCH_GROUP_KEYS = ['decoupled_weight_decay'];
+
+export function withoutNewerTorchKeys<T extends { param_groups: Record<string, unknown>[] }>(ours: T, fixture: StateDictInput): T {
+  return {
+    ...ours,
+    param_groups: ours.param_groups.map((g, i) => {
+      const out = { ...g };
+      for (const key of NEWER_TORCH_GROUP_KEYS) if (!(key in (fixture.param_groups[i] ?? {}))) delete out[key];
+      return out;
+    }),
+  };
 }
 
 const constructors: Record<string, new (params: never, options: never) => Optimizer<object>> = {

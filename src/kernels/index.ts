@@ -1,0 +1,3 @@
+// The JS kernels, one per native kernel of native/kernels.def (same names, same arguments).
+export { adam } from './adam.js';
+export { sgd } from './sgd.js';
