@@ -58,10 +58,50 @@ export interface TriadArgs {
   scalar: number;
 }
 
+/** Per-tensor norms: `out[t] = sum |x|^p` for finite `norm_type` p, `max |x|` (NaN if any NaN) for Infinity. */
+export interface NormsArgs {
+  tensors: Float32Array[];
+  norm_type: number;
+  out: Float64Array;
+}
+
+/** Per-tensor dot products `out[t] = x[t] . y[t]`, in double. */
+export interface DotArgs {
+  x: Float32Array[];
+  y: Float32Array[];
+  out: Float64Array;
+}
+
+/** In place: `x = scalar * x`. */
+export interface ScaleArgs {
+  tensors: Float32Array[];
+  scalar: number;
+}
+
+/** In place: `x = min(max(x, min), max)` (NaN stays NaN). */
+export interface ClampArgs {
+  tensors: Float32Array[];
+  min: number;
+  max: number;
+}
+
+/** In place: `y = a * y + b * x`; with `a = 0`, `y = b * x` (the old `y` is not read). */
+export interface AxpbyArgs {
+  y: Float32Array[];
+  x: Float32Array[];
+  a: number;
+  b: number;
+}
+
 export interface NativeBinding {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
   triad(args: TriadArgs): void;
+  norms(args: NormsArgs): void;
+  dot(args: DotArgs): void;
+  scale(args: ScaleArgs): void;
+  clamp(args: ClampArgs): void;
+  axpby(args: AxpbyArgs): void;
   /** The instruction set in use. */
   isa(): Isa;
   /** The instruction sets this CPU supports, best first. */

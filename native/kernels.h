@@ -6,6 +6,9 @@
 #include "optim/adam.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"
+#include "ops/dot.h"
+#include "ops/norms.h"
+#include "ops/scale.h"
 
 namespace fastoptim {
 

@@ -6,17 +6,11 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AdamKernelArgs, SgdKernelArgs } from '../binding.js';
-import { nativeBinding } from '../src/backend.js';
-import { adam } from '../src/kernels/adam.js';
-import { sgd } from '../src/kernels/sgd.js';
-
-interface Kernels {
-  adam(args: AdamKernelArgs): void;
-  sgd(args: SgdKernelArgs): void;
-}
+import { nativeBinding, type Kernels } from '../src/backend.js';
+import * as jsKernels from '../src/kernels/index.js';
 
 const native = nativeBinding();
-const backends: [string, Kernels][] = [['js', { adam, sgd }]];
+const backends: [string, Kernels][] = [['js', jsKernels]];
 if (native) backends.push(['native', native]);
 
 const f32 = (n: number, v = 1) => new Float32Array(n).fill(v);
@@ -64,7 +58,7 @@ function sgdArgs(over: Partial<Record<keyof SgdKernelArgs, unknown>> = {}): SgdK
 
 const shared = new Float32Array(32);
 
-type Case = [string, 'adam' | 'sgd', () => unknown, typeof TypeError | typeof RangeError, RegExp];
+type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
 
 const cases: Case[] = [
   ['no argument object', 'adam', () => undefined, TypeError, /expected one argument object/],
@@ -88,6 +82,12 @@ const cases: Case[] = [
   ['two params overlapping', 'sgd', () => sgdArgs({ params: [shared.subarray(10, 15), shared.subarray(0, 17)] }), RangeError, /params\[0\] and params\[1\] overlap|params\[1\] and params\[0\] overlap/],
   ['a detached param', 'adam', () => adamArgs({ params: [f32(5), detached(9)] }), TypeError, /params\[1\] is backed by a detached ArrayBuffer/],
   ['a detached grad', 'sgd', () => sgdArgs({ grads: [detached(5), f32(17)] }), TypeError, /grads\[0\] is backed by a detached ArrayBuffer/],
+  ['a norms output of the wrong length', 'norms', () => ({ tensors: [f32(3), f32(4)], norm_type: 2, out: new Float64Array(1) }), RangeError, /out has 1 entries but there are 2 tensors/],
+  ['a non-positive norm type', 'norms', () => ({ tensors: [f32(3)], norm_type: 0, out: new Float64Array(1) }), RangeError, /norm_type must be > 0/],
+  ['scaling one buffer twice', 'scale', () => ({ tensors: [shared.subarray(0, 4), shared.subarray(2, 6)], scalar: 2 }), RangeError, /overlap in memory/],
+  ['axpby writing into its input', 'axpby', () => ({ y: [shared.subarray(0, 4)], x: [shared.subarray(0, 4)], a: 1, b: 1 }), RangeError, /overlap in memory/],
+  ['a dot of mismatched lengths', 'dot', () => ({ x: [f32(3)], y: [f32(4)], out: new Float64Array(1) }), RangeError, /y\[0\] has 4 elements but x\[0\] has 3/],
+  ['a clamp without bounds', 'clamp', () => ({ tensors: [f32(3)], min: -1 }), TypeError, /max must be a number/],
   ['detached per-tensor scalars', 'adam', () => { const s = new Float64Array(2); structuredClone(s.buffer, { transfer: [s.buffer] }); return adamArgs({ step_size: s }); }, TypeError, /step_size is backed by a detached ArrayBuffer/],
 ];
 

@@ -67,6 +67,11 @@ class GroupReader {
   const double* per_tensor(const char* key) {
     return per_tensor_array<double>(key, napi_float64_array, "Float64Array");
   }
+  // One double per tensor that the kernel writes (a Float64Array of length num_tensors, not
+  // shared with any other per-tensor array of the call).
+  double* per_tensor_out(const char* key) {
+    return const_cast<double*>(per_tensor_array<double>(key, napi_float64_array, "Float64Array"));
+  }
   // One flag per tensor (a Uint8Array of length num_tensors).
   const uint8_t* per_tensor_flags(const char* key) {
     return per_tensor_array<uint8_t>(key, napi_uint8_array, "Uint8Array");

@@ -68,6 +68,13 @@ struct Lanes {
     const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v.v, 1));
     return {_mm256_fmadd_pd(lo, lo, a.lo), _mm256_fmadd_pd(hi, hi, a.hi)};
   }
+  static Acc acc_add_prod(Acc acc, Vec a, Vec b) {
+    const __m256d alo = _mm256_cvtps_pd(_mm256_castps256_ps128(a.v));
+    const __m256d ahi = _mm256_cvtps_pd(_mm256_extractf128_ps(a.v, 1));
+    const __m256d blo = _mm256_cvtps_pd(_mm256_castps256_ps128(b.v));
+    const __m256d bhi = _mm256_cvtps_pd(_mm256_extractf128_ps(b.v, 1));
+    return {_mm256_fmadd_pd(alo, blo, acc.lo), _mm256_fmadd_pd(ahi, bhi, acc.hi)};
+  }
   static double acc_sum(Acc a) {
     alignas(32) double lanes[4];
     _mm256_store_pd(lanes, _mm256_add_pd(a.lo, a.hi));

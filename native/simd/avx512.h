@@ -72,6 +72,12 @@ struct Lanes {
     const __m512d hi = _mm512_cvtps_pd(upper(v));
     return {_mm512_fmadd_pd(lo, lo, a.lo), _mm512_fmadd_pd(hi, hi, a.hi)};
   }
+  static Acc acc_add_prod(Acc acc, Vec a, Vec b) {
+    const __m512d alo = _mm512_cvtps_pd(_mm512_castps512_ps256(a.v));
+    const __m512d blo = _mm512_cvtps_pd(_mm512_castps512_ps256(b.v));
+    return {_mm512_fmadd_pd(alo, blo, acc.lo),
+            _mm512_fmadd_pd(_mm512_cvtps_pd(upper(a)), _mm512_cvtps_pd(upper(b)), acc.hi)};
+  }
   static double acc_sum(Acc a) {
     alignas(64) double lanes[8];
     _mm512_store_pd(lanes, _mm512_add_pd(a.lo, a.hi));

@@ -23,6 +23,7 @@ struct Lanes {
     const double d = v;
     return acc + d * d;
   }
+  static Acc acc_add_prod(Acc acc, Vec a, Vec b) { return acc + static_cast<double>(a) * b; }
   static double acc_sum(Acc acc) { return acc; }
   static float reduce_max(Vec v) { return v; }
 };

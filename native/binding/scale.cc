@@ -1,0 +1,53 @@
+#include "binding/bindings.h"
+#include "binding/reader.h"
+#include "dispatch.h"
+
+namespace fastoptim {
+
+// scale({ tensors, scalar }): x *= scalar, in place.
+Napi::Value bind_scale(const Napi::CallbackInfo& info) {
+  GroupReader r(info, "scale");
+  ScaleArgs a{};
+  a.scalar = r.number("scalar");
+  const auto& tensors = r.tensors("tensors", Access::Write);
+  r.check_no_overlap();
+  a.num_tensors = r.num_tensors();
+  a.numel = r.numel();
+  a.tensors = tensors.data();
+  kernels().scale(a);
+  return info.Env().Undefined();
+}
+
+// clamp({ tensors, min, max }): x = min(max(x, min), max), in place.
+Napi::Value bind_clamp(const Napi::CallbackInfo& info) {
+  GroupReader r(info, "clamp");
+  ClampArgs a{};
+  a.min = r.number("min");
+  a.max = r.number("max");
+  const auto& tensors = r.tensors("tensors", Access::Write);
+  r.check_no_overlap();
+  a.num_tensors = r.num_tensors();
+  a.numel = r.numel();
+  a.tensors = tensors.data();
+  kernels().clamp(a);
+  return info.Env().Undefined();
+}
+
+// axpby({ y, x, a, b }): y = a * y + b * x, in place (a == 0: y = b * x).
+Napi::Value bind_axpby(const Napi::CallbackInfo& info) {
+  GroupReader r(info, "axpby");
+  AxpbyArgs a{};
+  a.a = r.number("a");
+  a.b = r.number("b");
+  const auto& y = r.tensors("y", Access::Write);
+  const auto& x = r.tensors("x", Access::Read);
+  r.check_no_overlap();
+  a.num_tensors = r.num_tensors();
+  a.numel = r.numel();
+  a.y = y.data();
+  a.x = as_const(x);
+  kernels().axpby(a);
+  return info.Env().Undefined();
+}
+
+}  // namespace fastoptim
