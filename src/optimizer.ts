@@ -7,8 +7,8 @@
  */
 import type { ParamLike } from './parameter.js';
 
-/** A value in a parameter's state: a counter (`step`), a buffer, or null (PyTorch's None). */
-export type StateValue = number | Float32Array | null;
+/** A value in a parameter's state: a number (`step`), a buffer, null (PyTorch's None), or a list (LBFGS's history). */
+export type StateValue = number | Float32Array | null | Float32Array[] | (number | null)[];
 
 /** One parameter's state, keyed with PyTorch's names (`step`, `exp_avg`, `momentum_buffer`, ...). */
 export type ParamState = Record<string, StateValue>;
@@ -30,16 +30,22 @@ export interface StateDict {
 
 /** What `loadStateDict()` accepts: a `StateDict`, or the same with number arrays (JSON). */
 export interface StateDictInput {
-  state: Record<number | string, Record<string, number | ArrayLike<number> | null>>;
+  state: Record<number | string, Record<string, number | ArrayLike<number> | null | ArrayLike<number>[] | (number | null)[]>>;
   param_groups: (Record<string, unknown> & { params: number[] })[];
 }
 
-/** How one state entry is stored and checked on load. */
+/**
+ * How one state entry is stored and checked on load: `number` a finite number >= 0 (a count
+ * such as `step`), `real` any finite number, `tensor` a buffer, `tensorOrNull` a buffer or null,
+ * `tensorList` a list of buffers, `numberList` a list of finite numbers or nulls.
+ */
 export interface StateEntrySpec {
   key: string;
-  kind: 'number' | 'tensor' | 'tensorOrNull';
+  kind: 'number' | 'real' | 'tensor' | 'tensorOrNull' | 'tensorList' | 'numberList';
   /** When true the entry may be absent (for example `max_exp_avg_sq` without amsgrad). */
   optional?: boolean;
+  /** Buffer length: the parameter's (default), or all parameters' together (LBFGS's flat vectors). */
+  length?: 'param' | 'all';
 }
 
 /** A closure that re-evaluates the model and returns the loss (needed by LBFGS; optional elsewhere). */
@@ -53,6 +59,12 @@ const toCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c
 
 function isParamLike(x: unknown): x is ParamLike {
   return typeof x === 'object' && x !== null && (x as ParamLike).data instanceof Float32Array;
+}
+
+function copyValue(v: StateValue): StateValue {
+  if (v instanceof Float32Array) return v.slice();
+  if (Array.isArray(v)) return v.map((x) => (x instanceof Float32Array ? x.slice() : x)) as StateValue;
+  return v;
 }
 
 function copyTensor(value: unknown, length: number, where: string): Float32Array {
@@ -188,8 +200,7 @@ export abstract class Optimizer<O extends object> {
       const entry: Record<string, StateValue> = {};
       for (const { key } of this.spec.state) {
         if (!(key in s)) continue;
-        const v = s[key];
-        entry[key] = v instanceof Float32Array ? v.slice() : v;
+        entry[key] = copyValue(s[key]);
       }
       state[index.get(p)!] = entry;
     }
@@ -227,27 +238,37 @@ export abstract class Optimizer<O extends object> {
       return next as ParamGroup<O>;
     });
     const newState = new Map<ParamLike, ParamState>();
+    const totalLength = this.paramGroups.reduce((n, g) => g.params.reduce((m, p) => m + p.data.length, n), 0);
     for (const [id, entry] of Object.entries(stateDict.state)) {
       const p = byId.get(id);
       if (!p) throw new RangeError(`loadStateDict: state[${id}] does not belong to any param group`);
       if (typeof entry !== 'object' || entry === null) throw new TypeError(`loadStateDict: state[${id}] must be an object`);
       const s: ParamState = {};
-      for (const { key, kind, optional } of this.spec.state) {
+      for (const { key, kind, optional, length } of this.spec.state) {
         const where = `state[${id}].${key}`;
         const v = (entry as Record<string, unknown>)[key];
+        const n = length === 'all' ? totalLength : p.data.length;
         if (v === undefined) {
           if (optional) continue;
           throw new RangeError(`loadStateDict: ${where} is missing`);
         }
-        if (kind === 'number') {
-          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-            throw new TypeError(`loadStateDict: ${where} must be a finite number >= 0`);
+        if (kind === 'number' || kind === 'real') {
+          if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'number' && v < 0)) {
+            throw new TypeError(`loadStateDict: ${where} must be a finite number${kind === 'number' ? ' >= 0' : ''}`);
           }
           s[key] = v;
+        } else if (kind === 'numberList') {
+          if (!Array.isArray(v) || !v.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)))) {
+            throw new TypeError(`loadStateDict: ${where} must be a list of finite numbers or nulls`);
+          }
+          s[key] = [...v];
+        } else if (kind === 'tensorList') {
+          if (!Array.isArray(v)) throw new TypeError(`loadStateDict: ${where} must be a list of buffers`);
+          s[key] = v.map((t, i) => copyTensor(t, n, `${where}[${i}]`));
         } else if (v === null && kind === 'tensorOrNull') {
           s[key] = null;
         } else {
-          s[key] = copyTensor(v, p.data.length, where);
+          s[key] = copyTensor(v, n, where);
         }
       }
       newState.set(p, s);
