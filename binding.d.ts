@@ -50,6 +50,24 @@ export interface AdamKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one RMSprop step over a parameter group. */
+export interface RmspropKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  square_avg: Float32Array[];
+  /** One buffer per tensor when `momentum > 0` (zeros at the first step), otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** One buffer per tensor when `centered`, otherwise null. */
+  grad_avg: Float32Array[] | null;
+  lr: number;
+  alpha: number;
+  eps: number;
+  weight_decay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -61,6 +79,7 @@ export interface TriadArgs {
 export interface NativeBinding {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
+  rmsprop(args: RmspropKernelArgs): void;
   triad(args: TriadArgs): void;
   /** The instruction set in use. */
   isa(): Isa;

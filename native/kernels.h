@@ -4,6 +4,7 @@
 #pragma once
 
 #include "optim/adam.h"
+#include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"
 

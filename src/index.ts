@@ -13,6 +13,7 @@ export {
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export {
   backendInfo,
   setBackend,

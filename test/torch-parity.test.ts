@@ -44,8 +44,8 @@ describe.each(allTargets)('$name', (target) => {
   });
 });
 
-it('covers SGD, Adam and AdamW with options', () => {
+it('covers SGD, Adam, AdamW and RMSprop with options', () => {
   const names = new Set(cases.map((c) => c.optimizer));
-  expect([...names].sort()).toEqual(['Adam', 'AdamW', 'SGD']);
+  expect([...names].sort()).toEqual(['Adam', 'AdamW', 'RMSprop', 'SGD']);
   expect(cases.length).toBeGreaterThanOrEqual(20);
 });

@@ -1,3 +1,4 @@
 // The JS kernels, one per native kernel of native/kernels.def (same names, same arguments).
 export { adam } from './adam.js';
+export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';
