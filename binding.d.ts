@@ -68,6 +68,18 @@ export interface RmspropKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Adagrad step over a parameter group. */
+export interface AdagradKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  sum: Float32Array[];
+  /** Per tensor: `lr / (1 + (step - 1) * lr_decay)`, computed in double. */
+  clr: Float64Array;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -80,6 +92,7 @@ export interface NativeBinding {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
   rmsprop(args: RmspropKernelArgs): void;
+  adagrad(args: AdagradKernelArgs): void;
   triad(args: TriadArgs): void;
   /** The instruction set in use. */
   isa(): Isa;

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 
 import { nativeBinding } from '../src/backend.js';
 import {
+  Adagrad,
   Adam,
   AdamW,
   Parameter,
@@ -90,6 +91,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'SGD', bytesPerElement: 20, create: (p) => new SGD([p], { lr: 1e-3, momentum: 0.9 }) },
   // reads p, g, square_avg (12 B); writes p, square_avg (8 B)
   { name: 'RMSprop', bytesPerElement: 20, create: (p) => new RMSprop([p]) },
+  // reads p, g, sum (12 B); writes p, sum (8 B)
+  { name: 'Adagrad', bytesPerElement: 20, create: (p) => new Adagrad([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -14,6 +14,7 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export {
   backendInfo,
   setBackend,

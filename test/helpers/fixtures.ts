@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Adam, AdamW, Parameter, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+import { Adagrad, Adam, AdamW, Parameter, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
 
 export interface TorchCase {
   kind: string;
@@ -59,6 +59,7 @@ const constructors: Record<string, new (params: never, options: never) => Optimi
   Adam: Adam as never,
   AdamW: AdamW as never,
   RMSprop: RMSprop as never,
+  Adagrad: Adagrad as never,
 };
 
 export function hasOptimizer(name: string): boolean {

@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -45,4 +45,8 @@ export const optimDb: OptimCase[] = [
   { name: 'RMSprop centered alpha eps', create: (p) => new RMSprop(p, { lr: 1e-3, alpha: 0.9, eps: 1e-3, centered: true }) },
   { name: 'RMSprop centered momentum weightDecay maximize', create: (p) => new RMSprop(p, { lr: 1e-2, momentum: 0.5, centered: true, weightDecay: 0.1, maximize: true }), scale: rmspropBuffer(0.99, 0.5) },
   { name: 'RMSprop groups', create: (p) => new RMSprop(twoGroups(p, { lr: 1e-3, momentum: 0.9, centered: true }), { lr: 1e-2 }), scale: rmspropBuffer(0.99, 0.9) },
+  { name: 'Adagrad', create: (p) => new Adagrad(p, { lr: 0.1 }) },
+  { name: 'Adagrad lrDecay weightDecay', create: (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1 }) },
+  { name: 'Adagrad initialAccumulatorValue eps maximize', create: (p) => new Adagrad(p, { lr: 0.05, initialAccumulatorValue: 0.5, eps: 1e-3, maximize: true }) },
+  { name: 'Adagrad groups', create: (p) => new Adagrad(twoGroups(p, { lr: 0.01, lrDecay: 0.1, weightDecay: 0.05 }), { lr: 0.1, initialAccumulatorValue: 0.1 }) },
 ];
