@@ -80,6 +80,19 @@ export interface AdagradKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Adadelta step over a parameter group. */
+export interface AdadeltaKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  square_avg: Float32Array[];
+  acc_delta: Float32Array[];
+  lr: number;
+  rho: number;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -93,6 +106,7 @@ export interface NativeBinding {
   adam(args: AdamKernelArgs): void;
   rmsprop(args: RmspropKernelArgs): void;
   adagrad(args: AdagradKernelArgs): void;
+  adadelta(args: AdadeltaKernelArgs): void;
   triad(args: TriadArgs): void;
   /** The instruction set in use. */
   isa(): Isa;

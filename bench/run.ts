@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 
 import { nativeBinding } from '../src/backend.js';
 import {
+  Adadelta,
   Adagrad,
   Adam,
   AdamW,
@@ -93,6 +94,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'RMSprop', bytesPerElement: 20, create: (p) => new RMSprop([p]) },
   // reads p, g, sum (12 B); writes p, sum (8 B)
   { name: 'Adagrad', bytesPerElement: 20, create: (p) => new Adagrad([p]) },
+  // reads p, g, square_avg, acc_delta (16 B); writes p, square_avg, acc_delta (12 B)
+  { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -15,6 +15,7 @@ export { Adam, type AdamOptions } from './optim/adam.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
+export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export {
   backendInfo,
   setBackend,

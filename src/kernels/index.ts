@@ -1,4 +1,5 @@
 // The JS kernels, one per native kernel of native/kernels.def (same names, same arguments).
+export { adadelta } from './adadelta.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { rmsprop } from './rmsprop.js';

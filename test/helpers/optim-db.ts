@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -49,4 +49,8 @@ export const optimDb: OptimCase[] = [
   { name: 'Adagrad lrDecay weightDecay', create: (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1 }) },
   { name: 'Adagrad initialAccumulatorValue eps maximize', create: (p) => new Adagrad(p, { lr: 0.05, initialAccumulatorValue: 0.5, eps: 1e-3, maximize: true }) },
   { name: 'Adagrad groups', create: (p) => new Adagrad(twoGroups(p, { lr: 0.01, lrDecay: 0.1, weightDecay: 0.05 }), { lr: 0.1, initialAccumulatorValue: 0.1 }) },
+  { name: 'Adadelta', create: (p) => new Adadelta(p) },
+  { name: 'Adadelta lr rho eps', create: (p) => new Adadelta(p, { lr: 0.5, rho: 0.5, eps: 1e-4 }) },
+  { name: 'Adadelta weightDecay maximize', create: (p) => new Adadelta(p, { rho: 0.95, weightDecay: 0.1, maximize: true }) },
+  { name: 'Adadelta groups', create: (p) => new Adadelta(twoGroups(p, { lr: 0.1, rho: 0.99, weightDecay: 0.05 }), { lr: 1 }) },
 ];
