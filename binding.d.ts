@@ -93,6 +93,21 @@ export interface AdadeltaKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Adamax step over a parameter group. */
+export interface AdamaxKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_inf: Float32Array[];
+  /** Per tensor: `lr / (1 - beta1^step)`, computed in double. */
+  clr: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -107,6 +122,7 @@ export interface NativeBinding {
   rmsprop(args: RmspropKernelArgs): void;
   adagrad(args: AdagradKernelArgs): void;
   adadelta(args: AdadeltaKernelArgs): void;
+  adamax(args: AdamaxKernelArgs): void;
   triad(args: TriadArgs): void;
   /** The instruction set in use. */
   isa(): Isa;

@@ -21,6 +21,7 @@ import {
   Adadelta,
   Adagrad,
   Adam,
+  Adamax,
   AdamW,
   Parameter,
   RMSprop,
@@ -96,6 +97,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adagrad', bytesPerElement: 20, create: (p) => new Adagrad([p]) },
   // reads p, g, square_avg, acc_delta (16 B); writes p, square_avg, acc_delta (12 B)
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
+  // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
+  { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

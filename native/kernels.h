@@ -6,6 +6,7 @@
 #include "optim/adadelta.h"
 #include "optim/adagrad.h"
 #include "optim/adam.h"
+#include "optim/adamax.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"

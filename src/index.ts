@@ -16,6 +16,7 @@ export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
+export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export {
   backendInfo,
   setBackend,

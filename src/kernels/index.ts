@@ -2,5 +2,6 @@
 export { adadelta } from './adadelta.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
+export { adamax } from './adamax.js';
 export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Adadelta, Adagrad, Adam, AdamW, Parameter, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, Parameter, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
 
 export interface TorchCase {
   kind: string;
@@ -61,6 +61,7 @@ const constructors: Record<string, new (params: never, options: never) => Optimi
   RMSprop: RMSprop as never,
   Adagrad: Adagrad as never,
   Adadelta: Adadelta as never,
+  Adamax: Adamax as never,
 };
 
 export function hasOptimizer(name: string): boolean {

@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -53,4 +53,8 @@ export const optimDb: OptimCase[] = [
   { name: 'Adadelta lr rho eps', create: (p) => new Adadelta(p, { lr: 0.5, rho: 0.5, eps: 1e-4 }) },
   { name: 'Adadelta weightDecay maximize', create: (p) => new Adadelta(p, { rho: 0.95, weightDecay: 0.1, maximize: true }) },
   { name: 'Adadelta groups', create: (p) => new Adadelta(twoGroups(p, { lr: 0.1, rho: 0.99, weightDecay: 0.05 }), { lr: 1 }) },
+  { name: 'Adamax', create: (p) => new Adamax(p, { lr: 1e-2 }) },
+  { name: 'Adamax betas eps', create: (p) => new Adamax(p, { lr: 1e-2, betas: [0.5, 0.9], eps: 1e-3 }) },
+  { name: 'Adamax weightDecay maximize', create: (p) => new Adamax(p, { lr: 2e-2, weightDecay: 0.1, maximize: true }) },
+  { name: 'Adamax groups', create: (p) => new Adamax(twoGroups(p, { lr: 1e-3, betas: [0.8, 0.99], weightDecay: 0.05 }), { lr: 1e-2 }) },
 ];
