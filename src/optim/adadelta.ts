@@ -1,7 +1,8 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { commitSteps, freshState } from './state.js';
 
 /** Adadelta's options: PyTorch's `torch.optim.Adadelta` names in camelCase, with its defaults. */
 export interface AdadeltaOptions {
@@ -67,7 +68,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   }
 
   protected stepGroup(group: ParamGroup<AdadeltaOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const states = params.map((p) => this.state.get(p) ?? newState(p));
+    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'square_avg', 'acc_delta'));
     kernels().adadelta({
       params: params.map((p) => p.data),
       grads,
@@ -79,15 +80,6 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       weight_decay: group.weightDecay,
       maximize: group.maximize,
     });
-    // The kernel succeeded: count the step and keep new state.
-    states.forEach((s, i) => {
-      s.step = (s.step as number) + 1;
-      this.state.set(params[i], s);
-    });
+    commitSteps(this.state, params, states);
   }
-}
-
-function newState(p: ParamLike): ParamState {
-  const n = p.data.length;
-  return { step: 0, square_avg: new Float32Array(n), acc_delta: new Float32Array(n) };
 }

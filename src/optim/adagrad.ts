@@ -2,6 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamGroupInput, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { commitSteps } from './state.js';
 
 /** Adagrad's options: PyTorch's `torch.optim.Adagrad` names in camelCase, with its defaults. */
 export interface AdagradOptions {
@@ -93,11 +94,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       weight_decay: group.weightDecay,
       maximize: group.maximize,
     });
-    // The kernel succeeded: count the step and keep new state.
-    states.forEach((s, i) => {
-      s.step = (s.step as number) + 1;
-      this.state.set(params[i], s);
-    });
+    commitSteps(this.state, params, states);
   }
 
   private newState(p: ParamLike): ParamState {

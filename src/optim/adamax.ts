@@ -1,7 +1,8 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { commitSteps, freshState } from './state.js';
 
 /** Adamax's options: PyTorch's `torch.optim.Adamax` names in camelCase, with its defaults. */
 export interface AdamaxOptions {
@@ -68,7 +69,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
   protected stepGroup(group: ParamGroup<AdamaxOptions>, params: ParamLike[], grads: Float32Array[]): void {
     const [beta1, beta2] = group.betas;
-    const states = params.map((p) => this.state.get(p) ?? newState(p));
+    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_inf'));
     // The bias-corrected learning rate of each parameter's step, in double as PyTorch.
     const clr = Float64Array.from(states, (s) => group.lr / (1 - beta1 ** ((s.step as number) + 1)));
     kernels().adamax({
@@ -83,15 +84,6 @@ export class Adamax extends Optimizer<AdamaxOptions> {
       weight_decay: group.weightDecay,
       maximize: group.maximize,
     });
-    // The kernel succeeded: count the step and keep new state.
-    states.forEach((s, i) => {
-      s.step = (s.step as number) + 1;
-      this.state.set(params[i], s);
-    });
+    commitSteps(this.state, params, states);
   }
-}
-
-function newState(p: ParamLike): ParamState {
-  const n = p.data.length;
-  return { step: 0, exp_avg: new Float32Array(n), exp_inf: new Float32Array(n) };
 }

@@ -2,6 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { commitSteps, freshState } from './state.js';
 
 /** RMSprop's options: PyTorch's `torch.optim.RMSprop` names in camelCase, with its defaults. */
 export interface RMSpropOptions {
@@ -78,7 +79,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected stepGroup(group: ParamGroup<RMSpropOptions>, params: ParamLike[], grads: Float32Array[]): void {
     const useMomentum = group.momentum > 0;
     const states = params.map((p) => {
-      const s: ParamState = { ...(this.state.get(p) ?? { step: 0, square_avg: new Float32Array(p.data.length) }) };
+      const s: ParamState = { ...(this.state.get(p) ?? freshState(p, 'square_avg')) };
       // PyTorch creates these with the state; a group whose options changed since gets them now.
       if (useMomentum && !(s.momentum_buffer instanceof Float32Array)) s.momentum_buffer = new Float32Array(p.data.length);
       if (group.centered && !(s.grad_avg instanceof Float32Array)) s.grad_avg = new Float32Array(p.data.length);
@@ -98,10 +99,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       centered: group.centered,
       maximize: group.maximize,
     });
-    // The kernel succeeded: count the step and keep new state.
-    states.forEach((s, i) => {
-      s.step = (s.step as number) + 1;
-      this.state.set(params[i], s);
-    });
+    commitSteps(this.state, params, states);
   }
 }
