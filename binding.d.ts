@@ -50,6 +50,64 @@ export interface AdamKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one RMSprop step over a parameter group. */
+export interface RmspropKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  square_avg: Float32Array[];
+  /** One buffer per tensor when `momentum > 0` (zeros at the first step), otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** One buffer per tensor when `centered`, otherwise null. */
+  grad_avg: Float32Array[] | null;
+  lr: number;
+  alpha: number;
+  eps: number;
+  weight_decay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+/** Arguments of one Adagrad step over a parameter group. */
+export interface AdagradKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  sum: Float32Array[];
+  /** Per tensor: `lr / (1 + (step - 1) * lr_decay)`, computed in double. */
+  clr: Float64Array;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one Adadelta step over a parameter group. */
+export interface AdadeltaKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  square_avg: Float32Array[];
+  acc_delta: Float32Array[];
+  lr: number;
+  rho: number;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one Adamax step over a parameter group. */
+export interface AdamaxKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_inf: Float32Array[];
+  /** Per tensor: `lr / (1 - beta1^step)`, computed in double. */
+  clr: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -96,6 +154,10 @@ export interface AxpbyArgs {
 export interface NativeBinding {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
+  rmsprop(args: RmspropKernelArgs): void;
+  adagrad(args: AdagradKernelArgs): void;
+  adadelta(args: AdadeltaKernelArgs): void;
+  adamax(args: AdamaxKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

@@ -1,7 +1,8 @@
 /**
- * fastoptim benchmark: time one `opt.step()` of Adam, AdamW and SGD (momentum 0.9) over a
- * single parameter of N float32 elements, on every native instruction set and on the JS
- * backend, and compare it with the memory bandwidth of a STREAM triad at the same size.
+ * fastoptim benchmark: time one `opt.step()` of each optimizer of OPTIMIZERS (SGD with momentum
+ * 0.9, the others with their defaults) over a single parameter of N float32 elements, on every
+ * native instruction set and on the JS backend, and compare it with the memory bandwidth of a
+ * STREAM triad at the same size.
  *
  *   npx tsx bench/run.ts [--quick] [--sizes 4096,256K,4M] [--json path]
  *
@@ -17,9 +18,13 @@ import { parseArgs } from 'node:util';
 
 import { nativeBinding } from '../src/backend.js';
 import {
+  Adadelta,
+  Adagrad,
   Adam,
+  Adamax,
   AdamW,
   Parameter,
+  RMSprop,
   SGD,
   backendInfo,
   setBackend,
@@ -86,6 +91,14 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'AdamW', bytesPerElement: 28, create: (p) => new AdamW([p], { lr: 1e-3 }) },
   // reads p, g, momentum_buffer (12 B); writes p, momentum_buffer (8 B)
   { name: 'SGD', bytesPerElement: 20, create: (p) => new SGD([p], { lr: 1e-3, momentum: 0.9 }) },
+  // reads p, g, square_avg (12 B); writes p, square_avg (8 B)
+  { name: 'RMSprop', bytesPerElement: 20, create: (p) => new RMSprop([p]) },
+  // reads p, g, sum (12 B); writes p, sum (8 B)
+  { name: 'Adagrad', bytesPerElement: 20, create: (p) => new Adagrad([p]) },
+  // reads p, g, square_avg, acc_delta (16 B); writes p, square_avg, acc_delta (12 B)
+  { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
+  // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
+  { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */
@@ -460,8 +473,8 @@ function printHeader(machine: MachineInfo, cli: CliOptions, budget: Budget, targ
     `  mode     ${cli.mode}: sizes ${cli.sizes.map(sizeLabel).join(', ')}; per cell warm-up >= ${budget.warmupMinSteps} steps/${budget.warmupSec} s, ` +
       `then >= ${budget.minSamples} samples/${budget.budgetSec} s; median time per step`,
   );
-  console.log('  bytes    per element: Adam/AdamW 28, SGD(momentum) 20 (reads + writes); triad 16 (reads b, c;');
-  console.log('           a is read for ownership, then written); bound = native triad GB/s at the same size');
+  console.log(`  bytes    per element (reads + writes): ${OPTIMIZERS.map((o) => `${o.name} ${o.bytesPerElement}`).join(', ')};`);
+  console.log('           triad 16 (reads b, c; a is read for ownership, then written); bound = native triad GB/s at the same size');
   console.log('');
 }
 

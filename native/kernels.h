@@ -3,7 +3,11 @@
 // one at load time.
 #pragma once
 
+#include "optim/adadelta.h"
+#include "optim/adagrad.h"
 #include "optim/adam.h"
+#include "optim/adamax.h"
+#include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"
 #include "ops/dot.h"

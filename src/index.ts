@@ -14,6 +14,10 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { LBFGS, type LBFGSOptions } from './optim/lbfgs.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
+export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
+export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export {
   backendInfo,
   setBackend,

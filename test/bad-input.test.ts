@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdamKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -56,6 +56,25 @@ function sgdArgs(over: Partial<Record<keyof SgdKernelArgs, unknown>> = {}): SgdK
   } as SgdKernelArgs;
 }
 
+/** Two tensors (5 and 9 elements) filled with v. */
+const pair = (v = 0) => [f32(5, v), f32(9, v)];
+
+function rmspropArgs(over: Partial<Record<keyof RmspropKernelArgs, unknown>> = {}): RmspropKernelArgs {
+  return { params: pair(1), grads: pair(0.5), square_avg: pair(), momentum_buffer: pair(), grad_avg: pair(), lr: 0.01, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0.9, centered: true, maximize: false, ...over } as RmspropKernelArgs;
+}
+
+function adagradArgs(over: Partial<Record<keyof AdagradKernelArgs, unknown>> = {}): AdagradKernelArgs {
+  return { params: pair(1), grads: pair(0.5), sum: pair(), clr: new Float64Array([0.1, 0.1]), eps: 1e-10, weight_decay: 0, maximize: false, ...over } as AdagradKernelArgs;
+}
+
+function adadeltaArgs(over: Partial<Record<keyof AdadeltaKernelArgs, unknown>> = {}): AdadeltaKernelArgs {
+  return { params: pair(1), grads: pair(0.5), square_avg: pair(), acc_delta: pair(), lr: 1, rho: 0.9, eps: 1e-6, weight_decay: 0, maximize: false, ...over } as AdadeltaKernelArgs;
+}
+
+function adamaxArgs(over: Partial<Record<keyof AdamaxKernelArgs, unknown>> = {}): AdamaxKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_inf: pair(), clr: new Float64Array([0.02, 0.02]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, maximize: false, ...over } as AdamaxKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -89,6 +108,16 @@ const cases: Case[] = [
   ['a dot of mismatched lengths', 'dot', () => ({ x: [f32(3)], y: [f32(4)], out: new Float64Array(1) }), RangeError, /y\[0\] has 4 elements but x\[0\] has 3/],
   ['a clamp without bounds', 'clamp', () => ({ tensors: [f32(3)], min: -1 }), TypeError, /max must be a number/],
   ['detached per-tensor scalars', 'adam', () => { const s = new Float64Array(2); structuredClone(s.buffer, { transfer: [s.buffer] }); return adamArgs({ step_size: s }); }, TypeError, /step_size is backed by a detached ArrayBuffer/],
+  ['RMSprop momentum without momentum_buffer', 'rmsprop', () => rmspropArgs({ momentum_buffer: null }), TypeError, /momentum_buffer must be an array/],
+  ['RMSprop centered without grad_avg', 'rmsprop', () => rmspropArgs({ grad_avg: undefined }), TypeError, /grad_avg must be an array/],
+  ['RMSprop a grad_avg of another length', 'rmsprop', () => rmspropArgs({ grad_avg: [f32(5), f32(8)] }), RangeError, /grad_avg\[1\] has 8 elements but params\[1\] has 9/],
+  ['RMSprop a missing alpha', 'rmsprop', () => rmspropArgs({ alpha: undefined }), TypeError, /alpha must be a number/],
+  ['Adagrad clr of the wrong count', 'adagrad', () => adagradArgs({ clr: new Float64Array(1) }), RangeError, /clr has 1 entries but there are 2 tensors/],
+  ['Adagrad a sum that is its grad', 'adagrad', () => { const a = adagradArgs(); a.sum[0] = a.grads[0]; return a; }, RangeError, /sum\[0\] and grads\[0\] overlap|grads\[0\] and sum\[0\] overlap/],
+  ['Adadelta a missing acc_delta', 'adadelta', () => adadeltaArgs({ acc_delta: undefined }), TypeError, /acc_delta must be an array/],
+  ['Adadelta a non-boolean maximize', 'adadelta', () => adadeltaArgs({ maximize: 0 }), TypeError, /maximize must be a boolean/],
+  ['Adamax clr of the wrong type', 'adamax', () => adamaxArgs({ clr: [0.02, 0.02] }), TypeError, /clr must be a Float64Array/],
+  ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 
 /** Copies of every Float32Array reachable from the arguments, to check nothing changed. */

@@ -44,8 +44,8 @@ describe.each(allTargets)('$name', (target) => {
   });
 });
 
-it('covers SGD, Adam and AdamW with options', () => {
+it('covers SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta and Adamax with options', () => {
   const names = new Set(cases.map((c) => c.optimizer));
-  expect([...names].sort()).toEqual(['Adam', 'AdamW', 'SGD']);
-  expect(cases.length).toBeGreaterThanOrEqual(20);
+  expect([...names].sort()).toEqual(['Adadelta', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'RMSprop', 'SGD']);
+  expect(cases.length).toBeGreaterThanOrEqual(40);
 });

@@ -1,4 +1,8 @@
 // The JS kernels, one per native kernel of native/kernels.def (same names, same arguments).
+export { adadelta } from './adadelta.js';
+export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
+export { adamax } from './adamax.js';
+export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';
 export { axpby, clamp, dot, norms, scale } from './ops.js';

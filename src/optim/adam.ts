@@ -1,7 +1,8 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { commitSteps, freshState } from './state.js';
 
 /** Adam's options: PyTorch's `torch.optim.Adam` names in camelCase, with its defaults. */
 export interface AdamOptions {
@@ -82,7 +83,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected stepGroup(group: ParamGroup<AdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
     const [beta1, beta2] = group.betas;
     const n = params.length;
-    const states = params.map((p) => this.state.get(p) ?? newState(p));
+    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq'));
     const stepSize = new Float64Array(n);
     const bc2Sqrt = new Float64Array(n);
     states.forEach((s, i) => {
@@ -111,15 +112,6 @@ export class Adam extends Optimizer<AdamOptions> {
       amsgrad: group.amsgrad,
       maximize: group.maximize,
     });
-    // The kernel succeeded: count the step and keep new state.
-    states.forEach((s, i) => {
-      s.step = (s.step as number) + 1;
-      this.state.set(params[i], s);
-    });
+    commitSteps(this.state, params, states);
   }
-}
-
-function newState(p: ParamLike): ParamState {
-  const n = p.data.length;
-  return { step: 0, exp_avg: new Float32Array(n), exp_avg_sq: new Float32Array(n) };
 }

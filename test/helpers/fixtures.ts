@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Adam, AdamW, Parameter, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, Parameter, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
 
 export interface TorchCase {
   kind: string;
@@ -58,6 +58,10 @@ const constructors: Record<string, new (params: never, options: never) => Optimi
   SGD: SGD as never,
   Adam: Adam as never,
   AdamW: AdamW as never,
+  RMSprop: RMSprop as never,
+  Adagrad: Adagrad as never,
+  Adadelta: Adadelta as never,
+  Adamax: Adamax as never,
 };
 
 export function hasOptimizer(name: string): boolean {

@@ -3,12 +3,23 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adam, AdamW, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
   create(params: ParamLike[]): Optimizer<object>;
+  /**
+   * State entries whose values are not O(1), with their scale: native and JS differ by a few
+   * float32 ulps of the values, so differences are measured against this instead of 1.
+   */
+  scale?: Record<string, number>;
 }
+
+/**
+ * RMSprop's momentum buffer sums normalized steps g / sqrt(v), each up to 1 / sqrt(1 - alpha)
+ * (v >= (1 - alpha) g^2), geometrically: its scale is 1 / ((1 - momentum) sqrt(1 - alpha)).
+ */
+const rmspropBuffer = (alpha: number, momentum: number) => ({ momentum_buffer: 1 / ((1 - momentum) * Math.sqrt(1 - alpha)) });
 
 const twoGroups = <T>(params: ParamLike[], second: T) => [
   { params: params.filter((_, i) => i % 2 === 0) },
@@ -29,4 +40,21 @@ export const optimDb: OptimCase[] = [
   { name: 'Adam groups', create: (p) => new Adam(twoGroups(p, { lr: 1e-3, amsgrad: true }), { lr: 1e-2 }) },
   { name: 'AdamW', create: (p) => new AdamW(p, { lr: 1e-2 }) },
   { name: 'AdamW amsgrad maximize', create: (p) => new AdamW(p, { lr: 1e-2, weightDecay: 0.1, amsgrad: true, maximize: true }) },
+  { name: 'RMSprop', create: (p) => new RMSprop(p, { lr: 1e-2 }) },
+  { name: 'RMSprop momentum', create: (p) => new RMSprop(p, { lr: 1e-2, momentum: 0.9 }), scale: rmspropBuffer(0.99, 0.9) },
+  { name: 'RMSprop centered alpha eps', create: (p) => new RMSprop(p, { lr: 1e-3, alpha: 0.9, eps: 1e-3, centered: true }) },
+  { name: 'RMSprop centered momentum weightDecay maximize', create: (p) => new RMSprop(p, { lr: 1e-2, momentum: 0.5, centered: true, weightDecay: 0.1, maximize: true }), scale: rmspropBuffer(0.99, 0.5) },
+  { name: 'RMSprop groups', create: (p) => new RMSprop(twoGroups(p, { lr: 1e-3, momentum: 0.9, centered: true }), { lr: 1e-2 }), scale: rmspropBuffer(0.99, 0.9) },
+  { name: 'Adagrad', create: (p) => new Adagrad(p, { lr: 0.1 }) },
+  { name: 'Adagrad lrDecay weightDecay', create: (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1 }) },
+  { name: 'Adagrad initialAccumulatorValue eps maximize', create: (p) => new Adagrad(p, { lr: 0.05, initialAccumulatorValue: 0.5, eps: 1e-3, maximize: true }) },
+  { name: 'Adagrad groups', create: (p) => new Adagrad(twoGroups(p, { lr: 0.01, lrDecay: 0.1, weightDecay: 0.05 }), { lr: 0.1, initialAccumulatorValue: 0.1 }) },
+  { name: 'Adadelta', create: (p) => new Adadelta(p) },
+  { name: 'Adadelta lr rho eps', create: (p) => new Adadelta(p, { lr: 0.5, rho: 0.5, eps: 1e-4 }) },
+  { name: 'Adadelta weightDecay maximize', create: (p) => new Adadelta(p, { rho: 0.95, weightDecay: 0.1, maximize: true }) },
+  { name: 'Adadelta groups', create: (p) => new Adadelta(twoGroups(p, { lr: 0.1, rho: 0.99, weightDecay: 0.05 }), { lr: 1 }) },
+  { name: 'Adamax', create: (p) => new Adamax(p, { lr: 1e-2 }) },
+  { name: 'Adamax betas eps', create: (p) => new Adamax(p, { lr: 1e-2, betas: [0.5, 0.9], eps: 1e-3 }) },
+  { name: 'Adamax weightDecay maximize', create: (p) => new Adamax(p, { lr: 2e-2, weightDecay: 0.1, maximize: true }) },
+  { name: 'Adamax groups', create: (p) => new Adamax(twoGroups(p, { lr: 1e-3, betas: [0.8, 0.99], weightDecay: 0.05 }), { lr: 1e-2 }) },
 ];
