@@ -108,6 +108,19 @@ export interface AdamaxKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Lion step over a parameter group. */
+export interface LionKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  lr: number;
+  beta1: number;
+  beta2: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 without decay. */
+  decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -158,6 +171,7 @@ export interface NativeBinding {
   adagrad(args: AdagradKernelArgs): void;
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
+  lion(args: LionKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

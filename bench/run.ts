@@ -23,6 +23,7 @@ import {
   Adam,
   Adamax,
   AdamW,
+  Lion,
   Parameter,
   RMSprop,
   SGD,
@@ -99,6 +100,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
   // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
+  // reads p, g, exp_avg (12 B); writes p, exp_avg (8 B)
+  { name: 'Lion', bytesPerElement: 20, create: (p) => new Lion([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -75,6 +75,10 @@ function adamaxArgs(over: Partial<Record<keyof AdamaxKernelArgs, unknown>> = {})
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_inf: pair(), clr: new Float64Array([0.02, 0.02]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, maximize: false, ...over } as AdamaxKernelArgs;
 }
 
+function lionArgs(over: Partial<Record<keyof LionKernelArgs, unknown>> = {}): LionKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), lr: 1e-4, beta1: 0.9, beta2: 0.99, decay: 1, maximize: false, ...over } as LionKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -117,6 +121,9 @@ const cases: Case[] = [
   ['Adadelta a missing acc_delta', 'adadelta', () => adadeltaArgs({ acc_delta: undefined }), TypeError, /acc_delta must be an array/],
   ['Adadelta a non-boolean maximize', 'adadelta', () => adadeltaArgs({ maximize: 0 }), TypeError, /maximize must be a boolean/],
   ['Adamax clr of the wrong type', 'adamax', () => adamaxArgs({ clr: [0.02, 0.02] }), TypeError, /clr must be a Float64Array/],
+  ['Lion a missing decay', 'lion', () => lionArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['Lion an exp_avg of another length', 'lion', () => lionArgs({ exp_avg: [f32(5), f32(10)] }), RangeError, /exp_avg\[1\] has 10 elements but params\[1\] has 9/],
+  ['Lion an exp_avg that is its grad', 'lion', () => { const a = lionArgs(); a.exp_avg[0] = a.grads[0]; return a; }, RangeError, /exp_avg\[0\] and grads\[0\] overlap|grads\[0\] and exp_avg\[0\] overlap/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 
