@@ -121,6 +121,30 @@ export interface LionKernelArgs {
   maximize: boolean;
 }
 
+/**
+ * Arguments of one LAMB step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the trust ratio.
+ */
+export interface LambKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `1 - beta1^step` (1 without bias correction), computed in double. */
+  bias_correction1: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)` (1 without bias correction), computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Added to the Adam direction: `u = r + weight_decay * p`. */
+  weight_decay: number;
+  /** The trust ratio is clamped to at most this; `Infinity` for no clamp. */
+  max_trust_ratio: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -172,6 +196,7 @@ export interface NativeBinding {
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
   lion(args: LionKernelArgs): void;
+  lamb(args: LambKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

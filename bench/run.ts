@@ -23,6 +23,7 @@ import {
   Adam,
   Adamax,
   AdamW,
+  LAMB,
   Lion,
   Parameter,
   RMSprop,
@@ -102,6 +103,9 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
   // reads p, g, exp_avg (12 B); writes p, exp_avg (8 B)
   { name: 'Lion', bytesPerElement: 20, create: (p) => new Lion([p]) },
+  // pass 1 reads p, g, exp_avg, exp_avg_sq (16 B), writes exp_avg, exp_avg_sq (8 B);
+  // pass 2 reads p, exp_avg, exp_avg_sq (12 B), writes p (4 B)
+  { name: 'LAMB', bytesPerElement: 40, create: (p) => new LAMB([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

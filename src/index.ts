@@ -19,6 +19,7 @@ export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { Lion, type LionOptions } from './optim/lion.js';
+export { LAMB, type LAMBOptions } from './optim/lamb.js';
 export {
   backendInfo,
   setBackend,

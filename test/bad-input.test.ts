@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LambKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -79,6 +79,11 @@ function lionArgs(over: Partial<Record<keyof LionKernelArgs, unknown>> = {}): Li
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), lr: 1e-4, beta1: 0.9, beta2: 0.99, decay: 1, maximize: false, ...over } as LionKernelArgs;
 }
 
+function lambArgs(over: Partial<Record<keyof LambKernelArgs, unknown>> = {}): LambKernelArgs {
+  const ones = new Float64Array([1, 1]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), bias_correction1: ones, bias_correction2_sqrt: ones, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weight_decay: 0, max_trust_ratio: Infinity, maximize: false, ...over } as LambKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -124,6 +129,10 @@ const cases: Case[] = [
   ['Lion a missing decay', 'lion', () => lionArgs({ decay: undefined }), TypeError, /decay must be a number/],
   ['Lion an exp_avg of another length', 'lion', () => lionArgs({ exp_avg: [f32(5), f32(10)] }), RangeError, /exp_avg\[1\] has 10 elements but params\[1\] has 9/],
   ['Lion an exp_avg that is its grad', 'lion', () => { const a = lionArgs(); a.exp_avg[0] = a.grads[0]; return a; }, RangeError, /exp_avg\[0\] and grads\[0\] overlap|grads\[0\] and exp_avg\[0\] overlap/],
+  ['LAMB a missing max_trust_ratio', 'lamb', () => lambArgs({ max_trust_ratio: null }), TypeError, /max_trust_ratio must be a number/],
+  ['LAMB bias corrections of the wrong count', 'lamb', () => lambArgs({ bias_correction1: new Float64Array(1) }), RangeError, /bias_correction1 has 1 entries but there are 2 tensors/],
+  ['LAMB a missing exp_avg_sq', 'lamb', () => lambArgs({ exp_avg_sq: undefined }), TypeError, /exp_avg_sq must be an array/],
+  ['LAMB exp_avg overlapping exp_avg_sq', 'lamb', () => lambArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_avg_sq: [shared.subarray(2, 7), f32(9)] }), RangeError, /overlap in memory/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

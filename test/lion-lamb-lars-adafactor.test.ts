@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Lion, Parameter, type Optimizer } from '../src/index.js';
+import { LAMB, Lion, Parameter, type Optimizer, type StateDictInput } from '../src/index.js';
 import { maxRelativeError } from './helpers/close.js';
 import { rng } from './helpers/random.js';
 import { allTargets, useDefault } from './helpers/targets.js';
@@ -36,14 +36,27 @@ interface ReferenceCase {
   rtol: number;
 }
 
+/** A state dict as JSON carries it (Float32Arrays become number arrays). */
+const viaJson = (sd: object): StateDictInput => JSON.parse(JSON.stringify(sd, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)));
+
+/**
+ * Steps the optimizer and the reference side by side for 20 steps; halfway, the optimizer is
+ * replaced by a fresh one loaded from its state dict (through JSON), so the comparison also
+ * covers resuming.
+ */
 function runAgainstReference(c: ReferenceCase, seed: number) {
   const r = rng(seed);
   const init = c.shapes.map((s) => r.normals(numel(s)));
   const params = init.map((d, i) => new Parameter(d.slice(), { shape: c.shapes[i] }));
   const expected = init.map((d) => Float64Array.from(d));
-  const opt = c.make(params);
+  let opt = c.make(params);
   const ref = c.reference();
   for (let t = 0; t < STEPS; t++) {
+    if (t === STEPS / 2) {
+      const saved = viaJson(opt.stateDict());
+      opt = c.make(params);
+      opt.loadStateDict(saved);
+    }
     const grads = c.shapes.map((s) => r.normals(numel(s), c.gradScale?.(t) ?? 1));
     params.forEach((p, i) => p.grad!.set(grads[i]));
     opt.step();
@@ -87,6 +100,46 @@ function lionReference(o: { lr: number; betas: [number, number]; weightDecay?: n
   };
 }
 
+/** ||x||, in double. */
+const norm = (x: Float64Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0));
+
+/**
+ * LAMB, You et al. 2019, Algorithm 2: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * m^ = m / (1 - b1^t), v^ = v / (1 - b2^t); r = m^ / (sqrt(v^) + eps); u = r + lambda x;
+ * x -= lr phi(||x||) / ||u|| u, phi the identity; the ratio is 1 when a norm is 0, optionally
+ * clamped.
+ */
+function lambReference(o: { lr: number; betas?: [number, number]; eps?: number; weightDecay?: number; biasCorrection?: boolean; maxTrustRatio?: number; maximize?: boolean }) {
+  const [b1, b2] = o.betas ?? [0.9, 0.999];
+  const { lr, eps = 1e-6, weightDecay: wd = 0, biasCorrection = true, maxTrustRatio = Infinity } = o;
+  const m: Float64Array[] = [];
+  const v: Float64Array[] = [];
+  let t = 0;
+  return {
+    step: (params: Float64Array[], grads: Float64Array[]) => {
+      t++;
+      params.forEach((x, i) => {
+        m[i] ??= new Float64Array(x.length);
+        v[i] ??= new Float64Array(x.length);
+        const u = new Float64Array(x.length);
+        for (let j = 0; j < x.length; j++) {
+          const g = o.maximize ? -grads[i][j] : grads[i][j];
+          m[i][j] = b1 * m[i][j] + (1 - b1) * g;
+          v[i][j] = b2 * v[i][j] + (1 - b2) * g * g;
+          const mHat = biasCorrection ? m[i][j] / (1 - b1 ** t) : m[i][j];
+          const vHat = biasCorrection ? v[i][j] / (1 - b2 ** t) : v[i][j];
+          u[j] = mHat / (Math.sqrt(vHat) + eps) + wd * x[j];
+        }
+        const xn = norm(x);
+        const un = norm(u);
+        const ratio = Math.min(xn > 0 && un > 0 ? xn / un : 1, maxTrustRatio);
+        for (let j = 0; j < x.length; j++) x[j] -= lr * ratio * u[j];
+      });
+    },
+    state: (i: number) => ({ exp_avg: m[i], exp_avg_sq: v[i] }),
+  };
+}
+
 const SHAPES = [[1], [7], [33], [100], [13, 17]];
 
 const referenceCases: ReferenceCase[] = [
@@ -96,6 +149,30 @@ const referenceCases: ReferenceCase[] = [
   // 2e-2, far above the tolerance.
   { name: 'Lion', shapes: SHAPES, make: (p) => new Lion(p, { lr: 1e-2 }), reference: () => lionReference({ lr: 1e-2, betas: [0.9, 0.99] }), rtol: 3e-6 },
   { name: 'Lion betas weightDecay maximize', shapes: SHAPES, make: (p) => new Lion(p, { lr: 1e-2, betas: [0.8, 0.95], weightDecay: 0.5, maximize: true }), reference: () => lionReference({ lr: 1e-2, betas: [0.8, 0.95], weightDecay: 0.5, maximize: true }), rtol: 3e-6 },
+  // LAMB moves each tensor by lr * ||p|| * u / ||u||: u is accurate to a few float32 ulps
+  // (a quotient of moments that are contractions of the gradients) and the trust ratio to the
+  // double sums' precision, so a step's error is a few ulps of lr |p|; the rounding of p itself
+  // (6e-8 of max(|p|, 1) per step) dominates: 1.2e-6 over 20 steps, plus a few ulps of m and v.
+  { name: 'LAMB', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 1e-2 }), reference: () => lambReference({ lr: 1e-2 }), rtol: 3e-6 },
+  { name: 'LAMB weightDecay maximize', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 2e-2, weightDecay: 0.1, maximize: true }), reference: () => lambReference({ lr: 2e-2, weightDecay: 0.1, maximize: true }), rtol: 3e-6 },
+  { name: 'LAMB no bias correction, maxTrustRatio, betas eps', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 1e-2, biasCorrection: false, maxTrustRatio: 0.8, betas: [0.8, 0.99], eps: 1e-3 }), reference: () => lambReference({ lr: 1e-2, biasCorrection: false, maxTrustRatio: 0.8, betas: [0.8, 0.99], eps: 1e-3 }), rtol: 3e-6 },
+  {
+    name: 'LAMB groups',
+    shapes: SHAPES,
+    make: (p) => new LAMB([{ params: p.slice(0, 2), weightDecay: 0.5 }, { params: p.slice(2) }], { lr: 1e-2 }),
+    reference: () => {
+      const first = lambReference({ lr: 1e-2, weightDecay: 0.5 });
+      const second = lambReference({ lr: 1e-2 });
+      return {
+        step: (ps, gs) => {
+          first.step(ps.slice(0, 2), gs.slice(0, 2));
+          second.step(ps.slice(2), gs.slice(2));
+        },
+        state: (i) => (i < 2 ? first.state(i) : second.state(i - 2)),
+      };
+    },
+    rtol: 3e-6,
+  },
 ];
 
 describe.each(allTargets)('$name against the float64 paper references', (target) => {
@@ -123,11 +200,55 @@ describe.each(allTargets)('$name edge cases', (target) => {
   });
 });
 
+describe.each(allTargets)('$name LAMB trust ratio', (target) => {
+  it('is 1 for a zero parameter: the first step is lr * m^ / (sqrt(v^) + eps)', () => {
+    target.use();
+    const w = new Parameter(4);
+    const opt = new LAMB([w], { lr: 0.1 });
+    w.grad!.set([1, -2, 3, -4]);
+    opt.step();
+    // m^ = g and v^ = g^2 at the first step: u = g / (|g| + 1e-6)
+    [1, -2, 3, -4].forEach((g, i) => expect(w.data[i]).toBeCloseTo((-0.1 * g) / (Math.abs(g) + 1e-6), 7));
+  });
+
+  it('is 1 for a zero update (zero gradient, no weight decay): nothing moves', () => {
+    target.use();
+    const w = Parameter.from([1, 2]);
+    const opt = new LAMB([w], { lr: 0.1 });
+    opt.step();
+    expect(Array.from(w.data)).toEqual([1, 2]);
+    expect(opt.state.get(w)!.step).toBe(1);
+  });
+
+  it('is ||p|| / ||wd p|| = 1 / wd with a zero gradient, clamped by maxTrustRatio', () => {
+    target.use();
+    const [a, b] = [Parameter.from([1, 2]), Parameter.from([1, 2])];
+    // u = 0.1 p, so trust = 10 and p -= lr * 10 * 0.1 p = lr p; clamped to 2: p -= 0.2 lr p.
+    const opt = new LAMB([{ params: [a] }, { params: [b], maxTrustRatio: 2 }], { lr: 0.01, weightDecay: 0.1 });
+    opt.step();
+    expect(a.data[0]).toBeCloseTo(0.99, 6);
+    expect(a.data[1]).toBeCloseTo(1.98, 6);
+    expect(b.data[0]).toBeCloseTo(0.998, 6);
+    expect(b.data[1]).toBeCloseTo(1.996, 6);
+  });
+
+  it('reduces a tensor spanning several blocks (16K elements) as one norm', () => {
+    target.use();
+    const n = 40_000;
+    const w = new Parameter(Float32Array.from({ length: n }, (_, i) => (i < n / 2 ? 1 : 0)));
+    const opt = new LAMB([w], { lr: 0.1, weightDecay: 1 });
+    opt.step(); // zero gradient: u = p, trust = 1, p -= 0.1 p
+    expect(w.data[0]).toBeCloseTo(0.9, 7);
+    expect(w.data[n - 1]).toBe(0);
+  });
+});
+
 const p3 = () => [new Parameter(3)];
 
 describe('defaults and param_groups keys', () => {
   it.each([
     ['Lion', () => new Lion(p3()), { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0, maximize: false }],
+    ['LAMB', () => new LAMB(p3()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0, bias_correction: true, max_trust_ratio: null, maximize: false }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
   });
@@ -138,6 +259,10 @@ describe('hyperparameter validation', () => {
     [() => new Lion(p3(), { lr: -1 }), RangeError, 'Expected a finite number >= 0 for lr but received -1'],
     [() => new Lion(p3(), { betas: [0.9, 1.5] }), TypeError, 'Expected a pair of finite numbers in [0, 1] for betas but received [0.9, 1.5]'],
     [() => new Lion(p3(), { weightDecay: -0.1 }), RangeError, 'Expected a finite number >= 0 for weightDecay but received -0.1'],
+    [() => new LAMB(p3(), { maxTrustRatio: 0 }), RangeError, 'Expected a finite number > 0 for maxTrustRatio but received 0'],
+    [() => new LAMB(p3(), { maxTrustRatio: 'none' as never }), TypeError, 'Expected a finite number > 0 for maxTrustRatio but received "none"'],
+    [() => new LAMB(p3(), { biasCorrection: 1 as never }), RangeError, 'Expected a boolean for biasCorrection but received 1'],
+    [() => new LAMB(p3(), { betas: [0.9, 1] }), TypeError, 'Expected a pair of finite numbers in [0, 1) for betas but received [0.9, 1]'],
   ])('%#', (make, ErrorType, message) => {
     expect(make).toThrow(ErrorType);
     expect(make).toThrow(message);

@@ -3,6 +3,7 @@ export { adadelta } from './adadelta.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { adamax } from './adamax.js';
+export { lamb } from './lamb.js';
 export { lion } from './lion.js';
 export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';

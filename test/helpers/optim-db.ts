@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, LAMB, Lion, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -59,5 +59,9 @@ export const optimDb: OptimCase[] = [
   { name: 'Adamax groups', create: (p) => new Adamax(twoGroups(p, { lr: 1e-3, betas: [0.8, 0.99], weightDecay: 0.05 }), { lr: 1e-2 }) },
   { name: 'Lion', create: (p) => new Lion(p, { lr: 1e-3 }) },
   { name: 'Lion betas weightDecay maximize', create: (p) => new Lion(p, { lr: 1e-3, betas: [0.5, 0.9], weightDecay: 0.5, maximize: true }) },
+  { name: 'LAMB', create: (p) => new LAMB(p, { lr: 1e-2 }) },
+  { name: 'LAMB weightDecay maximize', create: (p) => new LAMB(p, { lr: 1e-2, weightDecay: 0.1, maximize: true }) },
+  { name: 'LAMB no bias correction, maxTrustRatio, betas eps', create: (p) => new LAMB(p, { lr: 1e-2, biasCorrection: false, maxTrustRatio: 1, betas: [0.5, 0.9], eps: 1e-3 }) },
+  { name: 'LAMB groups', create: (p) => new LAMB(twoGroups(p, { lr: 1e-3, weightDecay: 0.01, maxTrustRatio: 10 }), { lr: 1e-2 }) },
   { name: 'Lion groups', create: (p) => new Lion(twoGroups(p, { lr: 1e-4, weightDecay: 1 }), { lr: 1e-3 }) },
 ];
