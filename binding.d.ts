@@ -145,6 +145,26 @@ export interface LambKernelArgs {
   maximize: boolean;
 }
 
+/**
+ * Arguments of one LARS step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the local learning rate.
+ */
+export interface LarsKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** One buffer per tensor when `momentum != 0` (zeros before the first step), otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** Per tensor: 1 excludes it from weight decay and from the trust ratio (biases, norms). */
+  exclude: Uint8Array;
+  lr: number;
+  momentum: number;
+  weight_decay: number;
+  trust_coefficient: number;
+  eps: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -197,6 +217,7 @@ export interface NativeBinding {
   adamax(args: AdamaxKernelArgs): void;
   lion(args: LionKernelArgs): void;
   lamb(args: LambKernelArgs): void;
+  lars(args: LarsKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

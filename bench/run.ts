@@ -24,6 +24,7 @@ import {
   Adamax,
   AdamW,
   LAMB,
+  LARS,
   Lion,
   Parameter,
   RMSprop,
@@ -106,6 +107,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   // pass 1 reads p, g, exp_avg, exp_avg_sq (16 B), writes exp_avg, exp_avg_sq (8 B);
   // pass 2 reads p, exp_avg, exp_avg_sq (12 B), writes p (4 B)
   { name: 'LAMB', bytesPerElement: 40, create: (p) => new LAMB([p]) },
+  // pass 1 reads p, g (8 B); pass 2 reads p, g, momentum_buffer (12 B), writes p, momentum_buffer (8 B)
+  { name: 'LARS', bytesPerElement: 28, create: (p) => new LARS([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

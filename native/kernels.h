@@ -8,6 +8,7 @@
 #include "optim/adam.h"
 #include "optim/adamax.h"
 #include "optim/lamb.h"
+#include "optim/lars.h"
 #include "optim/lion.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"

@@ -20,6 +20,7 @@ export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { Lion, type LionOptions } from './optim/lion.js';
 export { LAMB, type LAMBOptions } from './optim/lamb.js';
+export { LARS, type LARSOptions } from './optim/lars.js';
 export {
   backendInfo,
   setBackend,

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { LAMB, Lion, Parameter, type Optimizer, type StateDictInput } from '../src/index.js';
+import { LAMB, LARS, Lion, Parameter, type Optimizer, type StateDictInput } from '../src/index.js';
 import { maxRelativeError } from './helpers/close.js';
 import { rng } from './helpers/random.js';
 import { allTargets, useDefault } from './helpers/targets.js';
@@ -65,7 +65,7 @@ function runAgainstReference(c: ReferenceCase, seed: number) {
   params.forEach((p, i) => {
     expect(maxRelativeError(p.data, expected[i], 1), `${c.name}: param ${i} [${c.shapes[i]}]`).toBeLessThanOrEqual(c.rtol);
     const state = opt.state.get(p)!;
-    expect(state.step).toBe(STEPS);
+    if ('step' in state) expect(state.step).toBe(STEPS);
     for (const [key, value] of Object.entries(ref.state(i))) {
       expect(maxRelativeError(state[key] as Float32Array, value, 1), `${c.name}: param ${i} ${key}`).toBeLessThanOrEqual(c.rtol);
     }
@@ -132,7 +132,7 @@ function lambReference(o: { lr: number; betas?: [number, number]; eps?: number; 
         }
         const xn = norm(x);
         const un = norm(u);
-        const ratio = Math.min(xn > 0 && un > 0 ? xn / un : 1, maxTrustRatio);
+        const ratio = Math.min(xn === 0 || un === 0 ? 1 : xn / un, maxTrustRatio);
         for (let j = 0; j < x.length; j++) x[j] -= lr * ratio * u[j];
       });
     },
@@ -140,7 +140,39 @@ function lambReference(o: { lr: number; betas?: [number, number]; eps?: number; 
   };
 }
 
+/**
+ * LARS, You et al. 2017, Algorithm 1, in the paper's form (the velocity carries the learning
+ * rate): local = eta ||w|| / (||g|| + beta ||w|| + eps) (1 when a norm is 0); v = m v + gamma
+ * local (g + beta w); w -= v. Nesterov (not in the paper): w -= gamma local (g + beta w) + m v.
+ * An excluded tensor takes local = 1 and beta = 0. Our buffer is the velocity divided by gamma.
+ */
+function larsReference(o: { lr: number; momentum?: number; weightDecay?: number; trustCoefficient?: number; eps?: number; nesterov?: boolean; maximize?: boolean; exclude?: (i: number) => boolean }) {
+  const { lr, momentum = 0.9, weightDecay = 0, trustCoefficient = 1e-3, eps = 1e-8 } = o;
+  const v: Float64Array[] = [];
+  return {
+    step: (params: Float64Array[], grads: Float64Array[]) => {
+      params.forEach((w, i) => {
+        v[i] ??= new Float64Array(w.length);
+        const g = grads[i].map((x) => (o.maximize ? -x : x));
+        const excluded = o.exclude?.(i) ?? false;
+        const beta = excluded ? 0 : weightDecay;
+        const wn = norm(w);
+        const gn = norm(g);
+        const local = excluded || wn === 0 || gn === 0 ? 1 : (trustCoefficient * wn) / (gn + beta * wn + eps);
+        for (let j = 0; j < w.length; j++) {
+          const step = lr * local * (g[j] + beta * w[j]);
+          v[i][j] = momentum * v[i][j] + step;
+          w[j] -= o.nesterov ? step + momentum * v[i][j] : v[i][j];
+        }
+      });
+    },
+    state: (i: number): Record<string, Float64Array> => (momentum === 0 ? {} : { momentum_buffer: v[i].map((x) => x / lr) }),
+  };
+}
+
 const SHAPES = [[1], [7], [33], [100], [13, 17]];
+/** Vectors (excluded by excludeBiasAndNorm) and matrices. */
+const MIXED = [[1], [7], [33], [4, 25], [13, 17]];
 
 const referenceCases: ReferenceCase[] = [
   // Lion moves each element by exactly lr (or 0) per step, so the only float32 error is the
@@ -156,6 +188,13 @@ const referenceCases: ReferenceCase[] = [
   { name: 'LAMB', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 1e-2 }), reference: () => lambReference({ lr: 1e-2 }), rtol: 3e-6 },
   { name: 'LAMB weightDecay maximize', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 2e-2, weightDecay: 0.1, maximize: true }), reference: () => lambReference({ lr: 2e-2, weightDecay: 0.1, maximize: true }), rtol: 3e-6 },
   { name: 'LAMB no bias correction, maxTrustRatio, betas eps', shapes: SHAPES, make: (p) => new LAMB(p, { lr: 1e-2, biasCorrection: false, maxTrustRatio: 0.8, betas: [0.8, 0.99], eps: 1e-3 }), reference: () => lambReference({ lr: 1e-2, biasCorrection: false, maxTrustRatio: 0.8, betas: [0.8, 0.99], eps: 1e-3 }), rtol: 3e-6 },
+  // LARS steps by lr (local (g + wd p) + momentum b) with local ~ trustCoefficient: each step's
+  // quantities are accurate to a few ulps, the rounding of p (6e-8 of max(|p|, 1) per step)
+  // dominates: 1.2e-6 over 20 steps; the buffer is a contraction of the steps (a few ulps).
+  { name: 'LARS', shapes: SHAPES, make: (p) => new LARS(p, { lr: 0.5, trustCoefficient: 0.02 }), reference: () => larsReference({ lr: 0.5, trustCoefficient: 0.02 }), rtol: 3e-6 },
+  { name: 'LARS weightDecay nesterov maximize', shapes: SHAPES, make: (p) => new LARS(p, { lr: 0.5, trustCoefficient: 0.02, weightDecay: 0.01, nesterov: true, maximize: true }), reference: () => larsReference({ lr: 0.5, trustCoefficient: 0.02, weightDecay: 0.01, nesterov: true, maximize: true }), rtol: 3e-6 },
+  { name: 'LARS excludeBiasAndNorm', shapes: MIXED, make: (p) => new LARS(p, { lr: 0.05, trustCoefficient: 0.1, weightDecay: 0.1, excludeBiasAndNorm: true }), reference: () => larsReference({ lr: 0.05, trustCoefficient: 0.1, weightDecay: 0.1, exclude: (i) => MIXED[i].length === 1 }), rtol: 3e-6 },
+  { name: 'LARS no momentum, eps', shapes: SHAPES, make: (p) => new LARS(p, { lr: 1, momentum: 0, trustCoefficient: 0.05, eps: 0.1 }), reference: () => larsReference({ lr: 1, momentum: 0, trustCoefficient: 0.05, eps: 0.1 }), rtol: 3e-6 },
   {
     name: 'LAMB groups',
     shapes: SHAPES,
@@ -243,11 +282,56 @@ describe.each(allTargets)('$name LAMB trust ratio', (target) => {
   });
 });
 
+describe.each(allTargets)('$name LARS local learning rate', (target) => {
+  it('is 1 for a zero parameter: the first step is -lr g', () => {
+    target.use();
+    const w = new Parameter(2, { shape: [1, 2] });
+    const opt = new LARS([w], { lr: 0.1 });
+    w.grad!.set([1, 2]);
+    opt.step();
+    expect(Array.from(w.data)).toEqual([Math.fround(-0.1), Math.fround(-0.2)]);
+  });
+
+  it('is 1 for a zero gradient: only the weight decay moves the parameter', () => {
+    target.use();
+    const w = Parameter.from([1, 2]);
+    const opt = new LARS([w], { lr: 0.1, weightDecay: 0.1 });
+    opt.step();
+    expect(w.data[0]).toBeCloseTo(0.99, 6);
+    expect(w.data[1]).toBeCloseTo(1.98, 6);
+  });
+
+  it('excludes vectors (and parameters without a shape) from adaptation and weight decay', () => {
+    target.use();
+    const w = Parameter.from([3, 4, 0, 0], { shape: [2, 2] });
+    const b = Parameter.from([1, 1]);
+    const bare = { data: Float32Array.from([1, 1]), grad: Float32Array.from([0.5, -0.5]) };
+    const opt = new LARS([w, b, bare], { lr: 0.5, momentum: 0, weightDecay: 0.1, trustCoefficient: 0.01, excludeBiasAndNorm: true });
+    w.grad!.set([0, 0, 6, 8]);
+    b.grad!.set([0.5, -0.5]);
+    opt.step();
+    // w: local = 0.01 * 5 / (10 + 0.1 * 5 + 1e-8); p -= 0.5 local (g + 0.1 p)
+    const local = 0.05 / (10.5 + 1e-8);
+    [3, 4, 0, 0].forEach((p0, i) => expect(w.data[i]).toBeCloseTo(p0 - 0.5 * local * ([0, 0, 6, 8][i] + 0.1 * p0), 6));
+    // b and the shapeless parameter: plain SGD, no decay
+    expect(Array.from(b.data)).toEqual([0.75, 1.25]);
+    expect(Array.from(bare.data)).toEqual([0.75, 1.25]);
+    // Without the option, b is adapted and decayed like w.
+    const b2 = Parameter.from([1, 1]);
+    b2.grad!.set([0.5, -0.5]);
+    new LARS([b2], { lr: 0.5, momentum: 0, weightDecay: 0.1, trustCoefficient: 0.01 }).step();
+    const localB = (0.01 * Math.SQRT2) / (Math.SQRT1_2 + 0.1 * Math.SQRT2 + 1e-8);
+    expect(b2.data[0]).toBeCloseTo(1 - 0.5 * localB * (0.5 + 0.1), 6);
+    expect(b2.data[1]).toBeCloseTo(1 - 0.5 * localB * (-0.5 + 0.1), 6);
+  });
+});
+
 const p3 = () => [new Parameter(3)];
 
 describe('defaults and param_groups keys', () => {
   it.each([
     ['Lion', () => new Lion(p3()), { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0, maximize: false }],
+    ['LARS', () => new LARS(p3()), { lr: 1, momentum: 0.9, weight_decay: 0, trust_coefficient: 0.001, eps: 1e-8, nesterov: false, exclude_bias_and_norm: false, maximize: false }],
     ['LAMB', () => new LAMB(p3()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0, bias_correction: true, max_trust_ratio: null, maximize: false }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
@@ -259,6 +343,9 @@ describe('hyperparameter validation', () => {
     [() => new Lion(p3(), { lr: -1 }), RangeError, 'Expected a finite number >= 0 for lr but received -1'],
     [() => new Lion(p3(), { betas: [0.9, 1.5] }), TypeError, 'Expected a pair of finite numbers in [0, 1] for betas but received [0.9, 1.5]'],
     [() => new Lion(p3(), { weightDecay: -0.1 }), RangeError, 'Expected a finite number >= 0 for weightDecay but received -0.1'],
+    [() => new LARS(p3(), { nesterov: true, momentum: 0 }), TypeError, 'Expected false unless momentum > 0 for nesterov but received true'],
+    [() => new LARS(p3(), { trustCoefficient: -1 }), RangeError, 'Expected a finite number >= 0 for trustCoefficient but received -1'],
+    [() => new LARS(p3(), { excludeBiasAndNorm: 'yes' as never }), TypeError, 'Expected a boolean for excludeBiasAndNorm but received "yes"'],
     [() => new LAMB(p3(), { maxTrustRatio: 0 }), RangeError, 'Expected a finite number > 0 for maxTrustRatio but received 0'],
     [() => new LAMB(p3(), { maxTrustRatio: 'none' as never }), TypeError, 'Expected a finite number > 0 for maxTrustRatio but received "none"'],
     [() => new LAMB(p3(), { biasCorrection: 1 as never }), RangeError, 'Expected a boolean for biasCorrection but received 1'],

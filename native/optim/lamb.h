@@ -74,11 +74,12 @@ FO_HD V lamb_direction(V param, V exp_avg, V exp_avg_sq, const LambConsts<V>& c)
   return c.decay ? mul_add(c.weight_decay, param, r) : r;          // u = r + weight_decay * p
 }
 
-// The trust ratio ||p|| / ||u|| from the sums of squares; 1 when either norm is 0 (or NaN),
-// then clamped to max_trust_ratio.
+// The trust ratio ||p|| / ||u|| from the sums of squares, 1 when either norm is 0, then clamped
+// to max_trust_ratio. A NaN norm (a NaN in the tensor) gives a NaN ratio: the whole tensor
+// becomes NaN rather than taking a silently rescaled step.
 inline double lamb_trust_ratio(double param_sq, double update_sq, double max_trust_ratio) {
-  const double ratio = param_sq > 0.0 && update_sq > 0.0 ? std::sqrt(param_sq) / std::sqrt(update_sq) : 1.0;
-  return std::min(ratio, max_trust_ratio);
+  const double ratio = param_sq == 0.0 || update_sq == 0.0 ? 1.0 : std::sqrt(param_sq) / std::sqrt(update_sq);
+  return std::min(ratio, max_trust_ratio);  // keeps a NaN ratio
 }
 
 // Pass 1 over elements [begin, end) of tensor t: updates the moments, returns the partial sums

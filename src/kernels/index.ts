@@ -4,6 +4,7 @@ export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { adamax } from './adamax.js';
 export { lamb } from './lamb.js';
+export { lars } from './lars.js';
 export { lion } from './lion.js';
 export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';

@@ -49,8 +49,8 @@ export function lamb(args: LambKernelArgs): void {
       paramSq += p[i] * p[i];
       updateSq += u * u;
     }
-    // ||p|| / ||u||, 1 when either is 0 (or NaN), clamped to max_trust_ratio.
-    const ratio = paramSq > 0 && updateSq > 0 ? Math.sqrt(paramSq) / Math.sqrt(updateSq) : 1;
+    // ||p|| / ||u||, 1 when either is 0 (NaN stays NaN), clamped to max_trust_ratio.
+    const ratio = paramSq === 0 || updateSq === 0 ? 1 : Math.sqrt(paramSq) / Math.sqrt(updateSq);
     const negStep = f(-args.lr * Math.min(ratio, args.max_trust_ratio));
     for (let i = 0; i < p.length; i++) p[i] += negStep * direction(i); // p -= lr * trust * u
   }

@@ -49,6 +49,8 @@ const SPEC: OptimizerSpec = {
  * trust <- ||p|| / ||u||, or 1 when ||p|| = 0 or ||u|| = 0;  trust <- min(trust, maxTrustRatio)
  * p     <- p - lr * trust * u
  * ```
+ * A NaN anywhere in a tensor (or in its update) makes its trust ratio, and so the whole tensor,
+ * NaN, as optax's `lamb`, rather than a step rescaled without warning.
  * State per parameter: `step`, `exp_avg` (m) and `exp_avg_sq` (v).
  * Reference: You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76
  * minutes" (ICLR 2020), Algorithm 2 (with phi the identity, or a clamp with maxTrustRatio).
