@@ -165,6 +165,40 @@ export interface LarsKernelArgs {
   maximize: boolean;
 }
 
+/**
+ * Arguments of one Adafactor step over a parameter group. Tensor `t` is factored when
+ * `factored[t]` is 1: it is `batch[t]` row-major matrices of `rows[t] x cols[t]`, `row_var[t]`
+ * has `batch * rows` elements, `col_var[t]` `batch * cols`, and `variance[t]` is empty;
+ * otherwise `variance[t]` has the parameter's length and `row_var[t]`, `col_var[t]` are empty.
+ * The kernel computes the row and column mean squares and the norms itself (in double).
+ */
+export interface AdafactorKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  row_var: Float32Array[];
+  col_var: Float32Array[];
+  variance: Float32Array[];
+  /** Per tensor: 1 for a factored second moment. */
+  factored: Uint8Array;
+  /** Per tensor (integers): matrices, rows and columns of a factored tensor; ignored otherwise. */
+  batch: Float64Array;
+  rows: Float64Array;
+  cols: Float64Array;
+  /** Per tensor: `step^beta2_decay`, the running averages' weight, computed in double. */
+  one_minus_beta2: Float64Array;
+  /** Per tensor: the relative step size `min(lr, 1 / sqrt(step))`, computed in double. */
+  rho: Float64Array;
+  /** Floor of the variance estimate (squared) and of the row factors' mean. */
+  eps1: number;
+  /** Floor of the parameter's RMS in the step size. */
+  eps2: number;
+  /** Clipping threshold of the update's RMS. */
+  d: number;
+  /** Decoupled decay factor `1 - lr * weight_decay`; 1 without decay. */
+  decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -218,6 +252,7 @@ export interface NativeBinding {
   lion(args: LionKernelArgs): void;
   lamb(args: LambKernelArgs): void;
   lars(args: LarsKernelArgs): void;
+  adafactor(args: AdafactorKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

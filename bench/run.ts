@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { nativeBinding } from '../src/backend.js';
 import {
   Adadelta,
+  Adafactor,
   Adagrad,
   Adam,
   Adamax,
@@ -109,6 +110,9 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'LAMB', bytesPerElement: 40, create: (p) => new LAMB([p]) },
   // pass 1 reads p, g (8 B); pass 2 reads p, g, momentum_buffer (12 B), writes p, momentum_buffer (8 B)
   { name: 'LARS', bytesPerElement: 28, create: (p) => new LARS([p]) },
+  // as a matrix of 1024 columns (factored): pass 1 reads g (4 B); pass 2 reads p, g (8 B);
+  // pass 3 reads p, g (8 B), writes p (4 B); the row and column factors are negligible
+  { name: 'Adafactor', bytesPerElement: 24, create: (p) => new Adafactor([new Parameter(p.data, { grad: p.grad!, shape: p.data.length % 1024 ? [p.data.length] : [p.data.length / 1024, 1024] })]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -21,6 +21,7 @@ export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { Lion, type LionOptions } from './optim/lion.js';
 export { LAMB, type LAMBOptions } from './optim/lamb.js';
 export { LARS, type LARSOptions } from './optim/lars.js';
+export { Adafactor, type AdafactorOptions } from './optim/adafactor.js';
 export {
   backendInfo,
   setBackend,

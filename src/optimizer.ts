@@ -44,8 +44,12 @@ export interface StateEntrySpec {
   kind: 'number' | 'real' | 'tensor' | 'tensorOrNull' | 'tensorList' | 'numberList';
   /** When true the entry may be absent (for example `max_exp_avg_sq` without amsgrad). */
   optional?: boolean;
-  /** Buffer length: the parameter's (default), or all parameters' together (LBFGS's flat vectors). */
-  length?: 'param' | 'all';
+  /**
+   * Buffer length: the parameter's (default), all parameters' together (LBFGS's flat vectors),
+   * or a function of the parameter (Adafactor's row and column factors) that returns null where
+   * the entry does not apply to that parameter (it must then be absent).
+   */
+  length?: 'param' | 'all' | ((p: ParamLike) => number | null);
 }
 
 /** A closure that re-evaluates the model and returns the loss (needed by LBFGS; optional elsewhere). */
@@ -247,7 +251,11 @@ export abstract class Optimizer<O extends object> {
       for (const { key, kind, optional, length } of this.spec.state) {
         const where = `state[${id}].${key}`;
         const v = (entry as Record<string, unknown>)[key];
-        const n = length === 'all' ? totalLength : p.data.length;
+        const n = length === 'all' ? totalLength : typeof length === 'function' ? length(p) : p.data.length;
+        if (n === null) {
+          if (v !== undefined) throw new RangeError(`loadStateDict: ${where} does not apply to this parameter`);
+          continue;
+        }
         if (v === undefined) {
           if (optional) continue;
           throw new RangeError(`loadStateDict: ${where} is missing`);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdafactorKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -88,6 +88,16 @@ function larsArgs(over: Partial<Record<keyof LarsKernelArgs, unknown>> = {}): La
   return { params: pair(1), grads: pair(0.5), momentum_buffer: pair(), exclude: new Uint8Array([0, 1]), lr: 1, momentum: 0.9, weight_decay: 0, trust_coefficient: 1e-3, eps: 1e-8, nesterov: false, maximize: false, ...over } as LarsKernelArgs;
 }
 
+/** Adafactor over a factored 5 = 1 x 5 tensor and a 9-element vector. */
+function adafactorArgs(over: Partial<Record<keyof AdafactorKernelArgs, unknown>> = {}): AdafactorKernelArgs {
+  const two = (a: number, b: number) => new Float64Array([a, b]);
+  return {
+    params: pair(1), grads: pair(0.5), row_var: [f32(1, 0), f32(0)], col_var: [f32(5, 0), f32(0)], variance: [f32(0), f32(9, 0)],
+    factored: new Uint8Array([1, 0]), batch: two(1, 0), rows: two(1, 0), cols: two(5, 0), one_minus_beta2: two(1, 1), rho: two(0.01, 0.01),
+    eps1: 1e-3, eps2: 1e-3, d: 1, decay: 1, maximize: false, ...over,
+  } as AdafactorKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -142,6 +152,17 @@ const cases: Case[] = [
   ['LARS exclude flags of the wrong count', 'lars', () => larsArgs({ exclude: new Uint8Array(3) }), RangeError, /exclude has 3 entries but there are 2 tensors/],
   ['LARS a missing trust_coefficient', 'lars', () => larsArgs({ trust_coefficient: undefined }), TypeError, /trust_coefficient must be a number/],
   ['LARS a momentum_buffer that is its param', 'lars', () => { const a = larsArgs(); a.momentum_buffer![1] = a.params[1]; return a; }, RangeError, /momentum_buffer\[1\] and params\[1\] overlap|params\[1\] and momentum_buffer\[1\] overlap/],
+  ['Adafactor a row_var of the wrong length', 'adafactor', () => adafactorArgs({ row_var: [f32(2), f32(0)] }), RangeError, /row_var\[0\] has 2 elements but should have 1/],
+  ['Adafactor a col_var for an unfactored tensor', 'adafactor', () => adafactorArgs({ col_var: [f32(5), f32(9)] }), RangeError, /col_var\[1\] has 9 elements but should have 0/],
+  ['Adafactor a variance for a factored tensor', 'adafactor', () => adafactorArgs({ variance: [f32(5), f32(9)] }), RangeError, /variance\[0\] has 5 elements but should have 0/],
+  ['Adafactor sizes that do not multiply to the length', 'adafactor', () => adafactorArgs({ cols: new Float64Array([4, 0]) }), RangeError, /batch\[0\] \* rows\[0\] \* cols\[0\] is not the 5 elements of params\[0\]/],
+  ['Adafactor a fractional size', 'adafactor', () => adafactorArgs({ rows: new Float64Array([0.5, 0]) }), RangeError, /rows\[0\] must be an integer >= 0/],
+  ['Adafactor a negative size', 'adafactor', () => adafactorArgs({ batch: new Float64Array([1, -1]) }), RangeError, /batch\[1\] must be an integer >= 0/],
+  ['Adafactor sizes of the wrong type', 'adafactor', () => adafactorArgs({ cols: new Uint8Array([5, 0]) }), TypeError, /cols must be a Float64Array/],
+  ['Adafactor huge sizes whose product overflows', 'adafactor', () => adafactorArgs({ batch: new Float64Array([2 ** 40, 0]), rows: new Float64Array([2 ** 40, 0]), cols: new Float64Array([0, 0]), row_var: [f32(0), f32(0)], col_var: [f32(0), f32(0)] }), RangeError, /is not the 5 elements of params\[0\]/],
+  ['Adafactor a missing rho', 'adafactor', () => adafactorArgs({ rho: undefined }), TypeError, /rho must be a Float64Array/],
+  ['Adafactor a row_var overlapping its col_var', 'adafactor', () => adafactorArgs({ row_var: [shared.subarray(0, 1), f32(0)], col_var: [shared.subarray(0, 5), f32(0)] }), RangeError, /overlap in memory/],
+  ['Adafactor a missing variance list', 'adafactor', () => adafactorArgs({ variance: null }), TypeError, /variance must be an array of Float32Array/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { LAMB, LARS, Lion, Parameter, type Optimizer, type StateDictInput } from '../src/index.js';
+import { Adafactor, LAMB, LARS, Lion, Parameter, type Optimizer, type StateDictInput } from '../src/index.js';
 import { maxRelativeError } from './helpers/close.js';
 import { rng } from './helpers/random.js';
 import { allTargets, useDefault } from './helpers/targets.js';
@@ -170,7 +170,73 @@ function larsReference(o: { lr: number; momentum?: number; weightDecay?: number;
   };
 }
 
+/**
+ * Adafactor, Shazeer and Stern 2018, Algorithms 4 (matrices) and 5 (vectors), with PyTorch's
+ * changes (see the class's documentation): rho = min(lr, 1 / sqrt(t)), alpha = max(eps2,
+ * RMS(X)) rho; beta2^ = 1 - t^decay; X *= 1 - lr lambda; per matrix of the last two
+ * dimensions, R = beta2^ R + (1 - beta2^) mean_j G^2, C likewise over i, V^ = R C^T /
+ * max(mean R, eps1); vectors: V^ = beta2^ V^ + (1 - beta2^) G^2; U = G / sqrt(max(V^, eps1^2));
+ * U^ = U / max(1, RMS(U) / d); X -= alpha U^.
+ */
+function adafactorReference(shapes: number[][], o: { lr?: number; beta2Decay?: number; eps?: [number | null, number]; d?: number; weightDecay?: number; maximize?: boolean } = {}) {
+  const { lr = 1e-2, beta2Decay = -0.8, d = 1, weightDecay = 0 } = o;
+  const eps1 = o.eps?.[0] ?? 2 ** -23;
+  const eps2 = o.eps?.[1] ?? 1e-3;
+  const rms = (x: Float64Array) => norm(x) / Math.sqrt(x.length);
+  const factored = (i: number) => shapes[i].length >= 2;
+  const dims = (i: number) => {
+    const s = shapes[i];
+    return { batch: numel(s.slice(0, -2)), rows: s[s.length - 2], cols: s[s.length - 1] };
+  };
+  const state = shapes.map((s, i): Record<string, Float64Array> => (factored(i) ? { row_var: new Float64Array(dims(i).batch * dims(i).rows), col_var: new Float64Array(dims(i).batch * dims(i).cols) } : { variance: new Float64Array(numel(s)) }));
+  let t = 0;
+  return {
+    step: (params: Float64Array[], grads: Float64Array[]) => {
+      t++;
+      const beta2 = 1 - t ** beta2Decay;
+      const rho = Math.min(lr, 1 / Math.sqrt(t));
+      params.forEach((x, i) => {
+        const G = grads[i].map((g) => (o.maximize ? -g : g));
+        const alpha = Math.max(eps2, rms(x)) * rho;
+        for (let j = 0; j < x.length; j++) x[j] *= 1 - lr * weightDecay;
+        const vHat = new Float64Array(x.length);
+        if (factored(i)) {
+          const { batch, rows, cols } = dims(i);
+          const { row_var: R, col_var: C } = state[i];
+          for (let b = 0; b < batch; b++) {
+            const at = (r: number, c: number) => G[(b * rows + r) * cols + c];
+            for (let r = 0; r < rows; r++) {
+              let mean = 0;
+              for (let c = 0; c < cols; c++) mean += at(r, c) ** 2 / cols;
+              R[b * rows + r] = beta2 * R[b * rows + r] + (1 - beta2) * mean;
+            }
+            for (let c = 0; c < cols; c++) {
+              let mean = 0;
+              for (let r = 0; r < rows; r++) mean += at(r, c) ** 2 / rows;
+              C[b * cols + c] = beta2 * C[b * cols + c] + (1 - beta2) * mean;
+            }
+            let meanR = 0;
+            for (let r = 0; r < rows; r++) meanR += R[b * rows + r] / rows;
+            for (let r = 0; r < rows; r++) {
+              for (let c = 0; c < cols; c++) vHat[(b * rows + r) * cols + c] = (R[b * rows + r] * C[b * cols + c]) / Math.max(meanR, eps1);
+            }
+          }
+        } else {
+          const V = state[i].variance;
+          for (let j = 0; j < x.length; j++) vHat[j] = V[j] = beta2 * V[j] + (1 - beta2) * G[j] ** 2;
+        }
+        const U = G.map((g, j) => g / Math.sqrt(Math.max(vHat[j], eps1 * eps1)));
+        const clip = Math.max(1, rms(U) / d);
+        for (let j = 0; j < x.length; j++) x[j] -= (alpha * U[j]) / clip;
+      });
+    },
+    state: (i: number): Record<string, Float64Array> => state[i],
+  };
+}
+
 const SHAPES = [[1], [7], [33], [100], [13, 17]];
+/** Vectors, matrices (single rows and columns among them) and batches of matrices. */
+const FACTORED = [[1], [33], [13, 17], [1, 9], [6, 1], [2, 3, 5], [3, 2, 4, 19]];
 /** Vectors (excluded by excludeBiasAndNorm) and matrices. */
 const MIXED = [[1], [7], [33], [4, 25], [13, 17]];
 
@@ -195,6 +261,20 @@ const referenceCases: ReferenceCase[] = [
   { name: 'LARS weightDecay nesterov maximize', shapes: SHAPES, make: (p) => new LARS(p, { lr: 0.5, trustCoefficient: 0.02, weightDecay: 0.01, nesterov: true, maximize: true }), reference: () => larsReference({ lr: 0.5, trustCoefficient: 0.02, weightDecay: 0.01, nesterov: true, maximize: true }), rtol: 3e-6 },
   { name: 'LARS excludeBiasAndNorm', shapes: MIXED, make: (p) => new LARS(p, { lr: 0.05, trustCoefficient: 0.1, weightDecay: 0.1, excludeBiasAndNorm: true }), reference: () => larsReference({ lr: 0.05, trustCoefficient: 0.1, weightDecay: 0.1, exclude: (i) => MIXED[i].length === 1 }), rtol: 3e-6 },
   { name: 'LARS no momentum, eps', shapes: SHAPES, make: (p) => new LARS(p, { lr: 1, momentum: 0, trustCoefficient: 0.05, eps: 0.1 }), reference: () => larsReference({ lr: 1, momentum: 0, trustCoefficient: 0.05, eps: 0.1 }), rtol: 3e-6 },
+  // Adafactor moves p by alpha U^ (alpha = rho max(eps2, RMS(p)), RMS(U^) <= 1): U is a quotient
+  // of averages of g^2, accurate to a few ulps (the factors' products and means included), so
+  // again the rounding of p dominates (6e-8 of max(|p|, 1) per step: 1.2e-6 over 20 steps), and
+  // the factors and variances, contractions of g^2, stay within a few ulps.
+  { name: 'Adafactor', shapes: FACTORED, make: (p) => new Adafactor(p), reference: () => adafactorReference(FACTORED), rtol: 3e-6 },
+  {
+    name: 'Adafactor eps floors d beta2Decay weightDecay maximize',
+    shapes: FACTORED,
+    // Gradients of 0.02: g^2 ~ 4e-4 against eps1^2 = 1e-4, so the floors bind on some elements.
+    make: (p) => new Adafactor(p, { lr: 0.05, eps: [1e-2, 1e-3], d: 1.5, beta2Decay: -0.5, weightDecay: 0.2, maximize: true }),
+    reference: () => adafactorReference(FACTORED, { lr: 0.05, eps: [1e-2, 1e-3], d: 1.5, beta2Decay: -0.5, weightDecay: 0.2, maximize: true }),
+    gradScale: () => 0.02,
+    rtol: 3e-6,
+  },
   {
     name: 'LAMB groups',
     shapes: SHAPES,
@@ -326,12 +406,76 @@ describe.each(allTargets)('$name LARS local learning rate', (target) => {
   });
 });
 
+describe.each(allTargets)('$name Adafactor', (target) => {
+  it('factors parameters of two or more dimensions over their last two, keeps a full variance for the others', () => {
+    target.use();
+    const m = new Parameter(6, { shape: [2, 3] });
+    const batched = new Parameter(12, { shape: [2, 2, 3] });
+    const v = new Parameter(4); // shape [4]
+    const bare = { data: new Float32Array(5), grad: new Float32Array(5).fill(1) };
+    const opt = new Adafactor([m, batched, v, bare]);
+    for (const p of [m, batched, v]) p.grad!.fill(1);
+    opt.step();
+    const sd = opt.stateDict();
+    expect(Object.keys(sd.state[0])).toEqual(['step', 'row_var', 'col_var']);
+    expect((sd.state[0].row_var as Float32Array).length).toBe(2);
+    expect((sd.state[0].col_var as Float32Array).length).toBe(3);
+    expect((sd.state[1].row_var as Float32Array).length).toBe(4);
+    expect((sd.state[1].col_var as Float32Array).length).toBe(6);
+    expect(Object.keys(sd.state[2])).toEqual(['step', 'variance']);
+    expect(Object.keys(sd.state[3])).toEqual(['step', 'variance']);
+    // First step, weight 1: the factors are the gradient's mean squares.
+    expect(Array.from(sd.state[0].row_var as Float32Array)).toEqual([1, 1]);
+    expect(Array.from(sd.state[3].variance as Float32Array)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('steps alpha = max(eps2, RMS(p)) * min(lr, 1) at the first step, eps2 for a zero parameter', () => {
+    target.use();
+    const a = Parameter.from([3, 4]);
+    const z = new Parameter(2);
+    const opt = new Adafactor([a, z]);
+    a.grad!.set([1, -1]);
+    z.grad!.set([1, 2]);
+    opt.step();
+    // u = g / |g| (v = g^2), RMS(u) = 1: p -= RMS(p) * 1e-2 * sign(g); RMS([3, 4]) = sqrt(12.5)
+    const step = Math.sqrt(12.5) * 1e-2;
+    expect(a.data[0]).toBeCloseTo(3 - step, 6);
+    expect(a.data[1]).toBeCloseTo(4 + step, 6);
+    expect(Array.from(z.data)).toEqual([Math.fround(-1e-5), Math.fround(-1e-5)]);
+  });
+
+  it('loads PyTorch\'s layout and refuses state that does not fit the parameter\'s shape', () => {
+    target.use();
+    const m = new Parameter(6, { shape: [2, 3] });
+    const opt = new Adafactor([m]);
+    const sd = { state: { 0: { step: 3, row_var: [0.5, 0.5], col_var: [1, 1, 1] } }, param_groups: [{ ...opt.stateDict().param_groups[0], params: [0] }] };
+    opt.loadStateDict(sd);
+    expect(opt.state.get(m)!.step).toBe(3);
+    const wrong = [
+      [{ step: 3, variance: [0, 0, 0, 0, 0, 0] }, /state\[0\]\.row_var is missing/],
+      [{ step: 3, row_var: [0.5, 0.5], col_var: [1, 1, 1], variance: [0, 0, 0, 0, 0, 0] }, /state\[0\]\.variance does not apply to this parameter/],
+      [{ step: 3, row_var: [0.5, 0.5, 0.5], col_var: [1, 1, 1] }, /state\[0\]\.row_var has 3 elements but its parameter has 2/],
+    ] as const;
+    for (const [entry, message] of wrong) expect(() => opt.loadStateDict({ ...sd, state: { 0: entry } })).toThrow(message);
+    expect(opt.state.get(m)!.step).toBe(3);
+  });
+
+  it('refuses a shape that does not describe the data, and changes nothing', () => {
+    target.use();
+    const p = { data: new Float32Array(5), grad: new Float32Array(5).fill(1), shape: [2, 2] };
+    const opt = new Adafactor([p]);
+    expect(() => opt.step()).toThrow("Expected a shape with 5 elements for an Adafactor parameter's shape but received [2, 2]");
+    expect(opt.state.size).toBe(0);
+  });
+});
+
 const p3 = () => [new Parameter(3)];
 
 describe('defaults and param_groups keys', () => {
   it.each([
     ['Lion', () => new Lion(p3()), { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0, maximize: false }],
     ['LARS', () => new LARS(p3()), { lr: 1, momentum: 0.9, weight_decay: 0, trust_coefficient: 0.001, eps: 1e-8, nesterov: false, exclude_bias_and_norm: false, maximize: false }],
+    ['Adafactor', () => new Adafactor(p3()), { lr: 1e-2, beta2_decay: -0.8, eps: [null, 1e-3], d: 1, weight_decay: 0, maximize: false, foreach: null }],
     ['LAMB', () => new LAMB(p3()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0, bias_correction: true, max_trust_ratio: null, maximize: false }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
@@ -346,6 +490,11 @@ describe('hyperparameter validation', () => {
     [() => new LARS(p3(), { nesterov: true, momentum: 0 }), TypeError, 'Expected false unless momentum > 0 for nesterov but received true'],
     [() => new LARS(p3(), { trustCoefficient: -1 }), RangeError, 'Expected a finite number >= 0 for trustCoefficient but received -1'],
     [() => new LARS(p3(), { excludeBiasAndNorm: 'yes' as never }), TypeError, 'Expected a boolean for excludeBiasAndNorm but received "yes"'],
+    [() => new Adafactor(p3(), { beta2Decay: 0.5 }), RangeError, 'Expected a finite number <= 0 for beta2Decay but received 0.5'],
+    [() => new Adafactor(p3(), { d: 0.5 }), RangeError, 'Expected a finite number >= 1 for d but received 0.5'],
+    [() => new Adafactor(p3(), { eps: [-1, 1e-3] }), RangeError, 'Expected a finite number >= 0 for eps[0] but received -1'],
+    [() => new Adafactor(p3(), { eps: [null, Number.NaN] }), RangeError, 'Expected a finite number >= 0 for eps[1] but received NaN'],
+    [() => new Adafactor(p3(), { eps: 1e-3 as never }), RangeError, 'Expected a pair [eps1 or null, eps2] for eps but received 0.001'],
     [() => new LAMB(p3(), { maxTrustRatio: 0 }), RangeError, 'Expected a finite number > 0 for maxTrustRatio but received 0'],
     [() => new LAMB(p3(), { maxTrustRatio: 'none' as never }), TypeError, 'Expected a finite number > 0 for maxTrustRatio but received "none"'],
     [() => new LAMB(p3(), { biasCorrection: 1 as never }), RangeError, 'Expected a boolean for biasCorrection but received 1'],

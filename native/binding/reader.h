@@ -10,6 +10,8 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <deque>
 #include <string>
 #include <vector>
@@ -33,34 +35,13 @@ class GroupReader {
   // A list of Float32Arrays, one per tensor. Optional lists may be null or undefined (then the
   // result is empty and the kernel gets a null pointer).
   std::vector<float*>& tensors(const char* key, Access access, bool optional = false) {
-    lists_.emplace_back();
-    List& list = lists_.back();
-    list.name = key;
-    list.written = access == Access::Write;
-    Napi::Value value = obj_.Get(key);
-    if (optional && (value.IsNull() || value.IsUndefined())) return list.ptrs;
-    if (!value.IsArray()) throw type_error(std::string(key) + " must be an array of Float32Array");
-    Napi::Array array = value.As<Napi::Array>();
-    const size_t count = array.Length();
-    const bool first = lists_.size() == 1;
-    if (first) {
-      numel_.resize(count);
-    } else if (count != numel_.size()) {
-      throw range_error(std::string(key) + " has " + std::to_string(count) + " tensors but " +
-                        lists_.front().name + " has " + std::to_string(numel_.size()));
-    }
-    list.ptrs.resize(count);
-    for (size_t t = 0; t < count; ++t) {
-      size_t length = 0;
-      list.ptrs[t] = float_array(array.Get(static_cast<uint32_t>(t)), key, t, &length);
-      if (first) {
-        numel_[t] = length;
-      } else if (length != numel_[t]) {
-        throw range_error(item(key, t) + " has " + std::to_string(length) + " elements but " +
-                          item(lists_.front().name, t) + " has " + std::to_string(numel_[t]));
-      }
-    }
-    return list.ptrs;
+    return read_list(key, access, optional, nullptr);
+  }
+
+  // A list of Float32Arrays whose tensor t has lengths[t] elements rather than the first
+  // list's (per-row or per-column state, or an empty buffer for state a tensor does not have).
+  std::vector<float*>& tensors_sized(const char* key, Access access, const std::vector<double>& lengths) {
+    return read_list(key, access, false, &lengths);
   }
 
   // One double per tensor (a Float64Array of length num_tensors).
@@ -75,6 +56,14 @@ class GroupReader {
   // One flag per tensor (a Uint8Array of length num_tensors).
   const uint8_t* per_tensor_flags(const char* key) {
     return per_tensor_array<uint8_t>(key, napi_uint8_array, "Uint8Array");
+  }
+  // One size per tensor: a Float64Array of length num_tensors holding integers in [0, 2^53).
+  const double* per_tensor_sizes(const char* key) {
+    const double* sizes = per_tensor(key);
+    for (size_t t = 0; t < numel_.size(); ++t)
+      if (!(sizes[t] >= 0 && sizes[t] < 9007199254740992.0 && sizes[t] == std::floor(sizes[t])))
+        throw range_error(item(key, t) + " must be an integer >= 0");
+    return sizes;
   }
 
   double number(const char* key) {
@@ -103,9 +92,9 @@ class GroupReader {
     std::vector<Span> spans;
     for (size_t l = 0; l < lists_.size(); ++l)
       for (size_t t = 0; t < lists_[l].ptrs.size(); ++t)
-        if (numel_[t] > 0) {
+        if (lists_[l].lengths[t] > 0) {
           auto begin = reinterpret_cast<uintptr_t>(lists_[l].ptrs[t]);
-          spans.push_back({begin, begin + numel_[t] * sizeof(float), l, t, lists_[l].written});
+          spans.push_back({begin, begin + lists_[l].lengths[t] * sizeof(float), l, t, lists_[l].written});
         }
     std::sort(spans.begin(), spans.end(),
               [](const Span& a, const Span& b) { return a.begin < b.begin; });
@@ -136,7 +125,56 @@ class GroupReader {
     std::string name;
     bool written = false;
     std::vector<float*> ptrs;
+    std::vector<size_t> lengths;  // elements of each tensor
   };
+
+  // expected: the required length of each tensor, or null for the first list's lengths.
+  std::vector<float*>& read_list(const char* key, Access access, bool optional,
+                                 const std::vector<double>* expected) {
+    lists_.emplace_back();
+    List& list = lists_.back();
+    list.name = key;
+    list.written = access == Access::Write;
+    Napi::Value value = obj_.Get(key);
+    if (optional && (value.IsNull() || value.IsUndefined())) return list.ptrs;
+    if (!value.IsArray()) throw type_error(std::string(key) + " must be an array of Float32Array");
+    Napi::Array array = value.As<Napi::Array>();
+    const size_t count = array.Length();
+    const bool first = lists_.size() == 1;
+    if (first) {
+      numel_.resize(count);
+    } else if (count != numel_.size()) {
+      throw range_error(std::string(key) + " has " + std::to_string(count) + " tensors but " +
+                        lists_.front().name + " has " + std::to_string(numel_.size()));
+    }
+    list.ptrs.resize(count);
+    list.lengths.resize(count);
+    for (size_t t = 0; t < count; ++t) {
+      size_t length = 0;
+      list.ptrs[t] = float_array(array.Get(static_cast<uint32_t>(t)), key, t, &length);
+      list.lengths[t] = length;
+      if (first) {
+        numel_[t] = length;
+      } else if (expected) {
+        // Compared in double: a size product too large for any buffer never matches.
+        if (static_cast<double>(length) != (*expected)[t])
+          throw range_error(item(key, t) + " has " + std::to_string(length) +
+                            " elements but should have " + number_text((*expected)[t]));
+      } else if (length != numel_[t]) {
+        throw range_error(item(key, t) + " has " + std::to_string(length) + " elements but " +
+                          item(lists_.front().name, t) + " has " + std::to_string(numel_[t]));
+      }
+    }
+    return list.ptrs;
+  }
+
+  // An integer-valued double as JS prints it (no exponent up to 2^53, no trailing ".0").
+  static std::string number_text(double x) {
+    if (x < 9007199254740992.0) return std::to_string(static_cast<unsigned long long>(x));
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", x);
+    return buffer;
+  }
 
   static std::string item(const std::string& key, size_t t) {
     return key + "[" + std::to_string(t) + "]";

@@ -25,12 +25,13 @@ struct SumSq2 {
   }
 };
 
-// reduce_range(begin, end) -> Partial over each block of [0, n), summed in block order.
+// reduce_range(begin, end) -> Partial over each block of `block` indices of [0, n) (elements,
+// or rows of a matrix), summed in block order.
 template <class Partial, class Reduce>
-Partial reduce_blocks(size_t n, Reduce&& reduce_range) {
+Partial reduce_blocks(size_t n, Reduce&& reduce_range, size_t block = kReduceBlock) {
   Partial total{};
-  for (size_t begin = 0; begin < n; begin += kReduceBlock)
-    total += reduce_range(begin, std::min(n, begin + kReduceBlock));
+  for (size_t begin = 0; begin < n; begin += block)
+    total += reduce_range(begin, std::min(n, begin + block));
   return total;
 }
 

@@ -1,5 +1,6 @@
 // The JS kernels, one per native kernel of native/kernels.def (same names, same arguments).
 export { adadelta } from './adadelta.js';
+export { adafactor } from './adafactor.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { adamax } from './adamax.js';

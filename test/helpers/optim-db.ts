@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, LAMB, LARS, Lion, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, LAMB, LARS, Lion, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -90,5 +90,9 @@ export const optimDb: OptimCase[] = [
   { name: 'LARS weightDecay nesterov, vectors excluded', create: (p) => new LARS(p, { lr: 0.05, trustCoefficient: 0.02, weightDecay: 1e-2, nesterov: true, excludeBiasAndNorm: true }), shape: matrixShape },
   { name: 'LARS no momentum, trustCoefficient eps maximize', create: (p) => new LARS(p, { lr: 0.5, momentum: 0, trustCoefficient: 0.01, eps: 1e-3, maximize: true }) },
   { name: 'LARS groups', create: (p) => new LARS(twoGroups(p, { lr: 0.01, momentum: 0.5, excludeBiasAndNorm: true }), { lr: 1, weightDecay: 1e-3 }), shape: matrixShape },
+  { name: 'Adafactor', create: (p) => new Adafactor(p), shape: matrixShape },
+  { name: 'Adafactor vectors only, lr', create: (p) => new Adafactor(p, { lr: 0.05 }) },
+  { name: 'Adafactor eps d beta2Decay weightDecay maximize', create: (p) => new Adafactor(p, { eps: [1e-3, 1e-2], d: 2, beta2Decay: -0.5, weightDecay: 0.5, maximize: true }), shape: matrixShape },
+  { name: 'Adafactor groups', create: (p) => new Adafactor(twoGroups(p, { lr: 1e-3, eps: [0.01, 1e-3] }), { weightDecay: 0.1 }), shape: matrixShape },
   { name: 'Lion groups', create: (p) => new Lion(twoGroups(p, { lr: 1e-4, weightDecay: 1 }), { lr: 1e-3 }) },
 ];
