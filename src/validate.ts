@@ -71,3 +71,20 @@ export function oneOf<T extends string>(name: string, value: unknown, choices: r
   }
   return value as T;
 }
+
+/** Checks an integer in `interval` and returns it. */
+export function integer(name: string, value: unknown, interval: Interval = {}): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || !inInterval(value, interval)) {
+    throw invalidParameterError(name, `an integer${intervalText(interval)}`, value);
+  }
+  return value;
+}
+
+/** Checks a number, or a list of numbers with one per param group, each in `interval`; returns one per group. */
+export function perGroup(name: string, value: unknown, groups: number, interval: Interval = {}): number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== groups) throw invalidParameterError(name, `a number or a list of ${groups} numbers (one per param group)`, value);
+    return value.map((v, i) => number(`${name}[${i}]`, v, interval));
+  }
+  return new Array<number>(groups).fill(number(name, value, interval));
+}
