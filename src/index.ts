@@ -62,3 +62,5 @@ export { cosineDecaySchedule, warmupCosineDecaySchedule, type CosineDecayOptions
 export { piecewiseConstantSchedule, piecewiseInterpolateSchedule, type BoundariesAndScales } from './schedules/piecewise.js';
 export { sgdrSchedule } from './schedules/sgdr.js';
 export { joinSchedules } from './schedules/join.js';
+export { lrRangeTest, type LrRangeTestOptions, type LrRangeTestResult, type RangeTestOptimizer } from './utils/lr-range-test.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingStateDict, type EarlyStoppingStateDictInput } from './utils/early-stopping.js';
