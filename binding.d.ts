@@ -108,6 +108,28 @@ export interface AdamaxKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one NAdam step over a parameter group. */
+export interface NadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * (1 - mu_t) / (1 - mu_product)` (`mu_product` = mu_1 ... mu_t), computed in double. */
+  step_size_grad: Float64Array;
+  /** Per tensor: `lr * mu_{t+1} / (1 - mu_product * mu_{t+1})`, computed in double. */
+  step_size_exp_avg: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)`, computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -158,6 +180,7 @@ export interface NativeBinding {
   adagrad(args: AdagradKernelArgs): void;
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
+  nadam(args: NadamKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

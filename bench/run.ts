@@ -23,6 +23,7 @@ import {
   Adam,
   Adamax,
   AdamW,
+  NAdam,
   Parameter,
   RMSprop,
   SGD,
@@ -99,6 +100,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
   // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
+  // reads p, g, exp_avg, exp_avg_sq (16 B); writes p, exp_avg, exp_avg_sq (12 B)
+  { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -7,6 +7,7 @@
 #include "optim/adagrad.h"
 #include "optim/adam.h"
 #include "optim/adamax.h"
+#include "optim/nadam.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"

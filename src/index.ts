@@ -18,6 +18,7 @@ export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
+export { NAdam, type NAdamOptions } from './optim/nadam.js';
 export {
   backendInfo,
   setBackend,

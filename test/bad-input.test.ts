@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -75,6 +75,11 @@ function adamaxArgs(over: Partial<Record<keyof AdamaxKernelArgs, unknown>> = {})
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_inf: pair(), clr: new Float64Array([0.02, 0.02]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, maximize: false, ...over } as AdamaxKernelArgs;
 }
 
+function nadamArgs(over: Partial<Record<keyof NadamKernelArgs, unknown>> = {}): NadamKernelArgs {
+  const perTensor = (v: number) => new Float64Array([v, v]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size_grad: perTensor(0.01), step_size_exp_avg: perTensor(0.02), bias_correction2_sqrt: perTensor(0.03), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as NadamKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -117,6 +122,9 @@ const cases: Case[] = [
   ['Adadelta a missing acc_delta', 'adadelta', () => adadeltaArgs({ acc_delta: undefined }), TypeError, /acc_delta must be an array/],
   ['Adadelta a non-boolean maximize', 'adadelta', () => adadeltaArgs({ maximize: 0 }), TypeError, /maximize must be a boolean/],
   ['Adamax clr of the wrong type', 'adamax', () => adamaxArgs({ clr: [0.02, 0.02] }), TypeError, /clr must be a Float64Array/],
+  ['NAdam step_size_exp_avg of the wrong count', 'nadam', () => nadamArgs({ step_size_exp_avg: new Float64Array(3) }), RangeError, /step_size_exp_avg has 3 entries but there are 2 tensors/],
+  ['NAdam a missing decay', 'nadam', () => nadamArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['NAdam an exp_avg_sq that is its exp_avg', 'nadam', () => { const a = nadamArgs(); a.exp_avg_sq[0] = a.exp_avg[0]; return a; }, RangeError, /exp_avg_sq\[0\] and exp_avg\[0\] overlap|exp_avg\[0\] and exp_avg_sq\[0\] overlap/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

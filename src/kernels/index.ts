@@ -3,6 +3,7 @@ export { adadelta } from './adadelta.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { adamax } from './adamax.js';
+export { nadam } from './nadam.js';
 export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';
 export { axpby, clamp, dot, norms, scale } from './ops.js';

@@ -1,0 +1,169 @@
+/**
+ * NAdam, RAdam, Rprop and ASGD, and Adam's decoupledWeightDecay, beyond the shared tables
+ * (PyTorch 1.13 parity in torch-parity, native vs JS in native-vs-js, resume in state-dict):
+ * PyTorch's defaults and group keys, validation messages, float64 references for what PyTorch
+ * 1.13 lacks (decoupled weight decay and maximize in NAdam and RAdam), and PyTorch's float32
+ * scalars in the state.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { Adam, AdamW, NAdam, Parameter, type Optimizer } from '../src/index.js';
+import { expectClose } from './helpers/close.js';
+import { build, loadCases, setGrads } from './helpers/fixtures.js';
+import { rng } from './helpers/random.js';
+import { allTargets, useDefault } from './helpers/targets.js';
+
+afterAll(useDefault);
+
+const p = () => [new Parameter(3)];
+
+// As torch-parity: float32 rounding stays far below this after 20 steps; a wrong formula (or a
+// missing decay, or the wrong sign) is far above it.
+const RTOL = 5e-4;
+const FLOOR = 1e-2;
+
+describe('PyTorch defaults and param_groups keys', () => {
+  it.each([
+    ['NAdam', () => new NAdam(p()), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false, foreach: null }],
+  ] as const)('%s', (_name, make, group) => {
+    expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
+  });
+});
+
+describe('hyperparameter validation', () => {
+  it.each([
+    [() => new NAdam(p(), { momentumDecay: -1 }), RangeError, 'Expected a finite number >= 0 for momentumDecay but received -1'],
+    [() => new NAdam(p(), { betas: [1, 0.999] }), TypeError, 'Expected a pair of finite numbers in [0, 1) for betas but received [1, 0.999]'],
+    [() => new NAdam(p(), { decoupledWeightDecay: 'no' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "no"'],
+    [() => new NAdam([{ params: p() }, { params: p(), maximize: null as never }]), TypeError, 'Expected a boolean for paramGroups[1].maximize but received null'],
+    [() => new Adam(p(), { decoupledWeightDecay: 'yes' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "yes"'],
+  ])('%#', (make, ErrorType, message) => {
+    expect(make).toThrow(ErrorType);
+    expect(make).toThrow(message);
+  });
+});
+
+/** One parameter's float64 state in a reference rule. */
+type RefState = Record<string, Float64Array | number>;
+
+/**
+ * A float64 reference run: `rule` updates one parameter (p, its gradient and its state, at its
+ * own step t) in double; the optimizer built by `create` must follow it on every backend.
+ * Two parameters with different options (two groups), the second skipped at two steps.
+ */
+function compareWithReference(
+  create: (params: Parameter[]) => Optimizer<object>,
+  groupOptions: Record<string, number | boolean>[],
+  rule: (p: Float64Array, g: Float64Array, s: RefState, t: number, o: Record<string, number | boolean>) => void,
+  steps = 20,
+) {
+  for (const target of allTargets) {
+    target.use();
+    const r = rng(41);
+    const init = [r.normals(33), r.normals(9)];
+    const params = init.map((x) => new Parameter(x.slice()));
+    const opt = create(params);
+    const ref = init.map((x) => Float64Array.from(x));
+    const refState: RefState[] = [{}, {}];
+    const refStep = [0, 0];
+    for (let t = 0; t < steps; t++) {
+      params.forEach((q, j) => {
+        q.grad = j === 1 && (t === 3 || t === 4) ? null : r.normals(q.data.length);
+        if (q.grad) rule(ref[j], Float64Array.from(q.grad), refState[j], ++refStep[j], groupOptions[j]);
+      });
+      opt.step();
+      params.forEach((q, j) => expectClose(q.data, ref[j], RTOL, FLOOR, `${target.name}: step ${t + 1} param ${j}`));
+    }
+  }
+}
+
+/** NAdam as PyTorch 2.x defines it, in float64. */
+function nadamRule(p: Float64Array, g: Float64Array, s: RefState, t: number, o: Record<string, number | boolean>) {
+  const { lr, beta1, beta2, eps, weightDecay: wd, momentumDecay } = o as Record<string, number>;
+  if (t === 1) Object.assign(s, { m: new Float64Array(p.length), v: new Float64Array(p.length), muProduct: 1 });
+  const m = s.m as Float64Array;
+  const v = s.v as Float64Array;
+  const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+  s.muProduct = (s.muProduct as number) * mu;
+  const P = s.muProduct;
+  for (let i = 0; i < p.length; i++) {
+    let gi = o.maximize ? -g[i] : g[i];
+    if (o.decoupledWeightDecay) p[i] *= 1 - lr * wd;
+    else gi += wd * p[i];
+    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+    const d = Math.sqrt(v[i] / (1 - beta2 ** t)) + eps;
+    p[i] -= ((lr * (1 - mu)) / (1 - P)) * (gi / d) + ((lr * muNext) / (1 - P * muNext)) * (m[i] / d);
+  }
+}
+
+describe('float64 references for what PyTorch 1.13 lacks', () => {
+  it('NAdam with decoupled weight decay and maximize (PyTorch 2.x)', () => {
+    const common = { beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 };
+    const groups = [
+      { ...common, lr: 0.02, weightDecay: 0.1, decoupledWeightDecay: true, maximize: false },
+      { ...common, lr: 0.01, weightDecay: 0.2, decoupledWeightDecay: false, maximize: true, momentumDecay: 0.05 },
+    ];
+    compareWithReference(
+      ([a, b]) =>
+        new NAdam([
+          { params: [a], lr: 0.02, weightDecay: 0.1, decoupledWeightDecay: true },
+          { params: [b], lr: 0.01, weightDecay: 0.2, maximize: true, momentumDecay: 0.05 },
+        ]),
+      groups,
+      nadamRule,
+    );
+  });
+});
+
+describe.each(allTargets)('$name', (target) => {
+  it("Adam with decoupledWeightDecay follows PyTorch's AdamW", () => {
+    target.use();
+    for (const c of loadCases('optimizer-options.json').filter((k) => k.optimizer === 'AdamW')) {
+      const { params } = build(c, c.init);
+      const opt = new Adam(params, { weightDecay: 1e-2, ...c.options, decoupledWeightDecay: true });
+      const twin = build(c, c.init);
+      for (let t = 0; t < c.steps; t++) {
+        setGrads(c, params, t);
+        setGrads(c, twin.params, t);
+        opt.step();
+        twin.opt.step();
+        params.forEach((q, j) => expectClose(q.data, c.trajectory[t][j], RTOL, FLOOR, `${c.label} step ${t + 1} param ${j}`));
+      }
+      // The same kernel with the same arguments as AdamW: the same bits.
+      params.forEach((q, j) => expect(Array.from(q.data)).toEqual(Array.from(twin.params[j].data)));
+      expect(twin.opt).toBeInstanceOf(AdamW);
+    }
+  });
+
+  it("NAdam's mu_product is PyTorch's float32 product, to the bit", () => {
+    target.use();
+    const [c] = loadCases('optimizers.json').filter((k) => k.optimizer === 'NAdam');
+    const { params, opt } = build(c, c.init);
+    for (let t = 0; t < c.steps; t++) {
+      setGrads(c, params, t);
+      opt.step();
+    }
+    const state = c.final.state as Record<string, Record<string, unknown>>;
+    for (const [id, s] of Object.entries(opt.stateDict().state)) expect(s.mu_product).toBe(state[id].mu_product);
+  });
+
+  it('NAdam creates its state at the first step, and a refused step changes nothing', () => {
+    target.use();
+    const a = Parameter.from([1, 2, 3]);
+    const b = Parameter.from([4, 5]);
+    const opt = new NAdam([a, b]);
+    expect(opt.stateDict().state).toEqual({});
+    a.grad!.fill(1);
+    b.grad!.fill(1);
+    opt.step();
+    expect(Object.keys(opt.stateDict().state[0])).toEqual(['step', 'mu_product', 'exp_avg', 'exp_avg_sq']);
+    const before = JSON.stringify(opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v));
+    const data = [a.data.slice(), b.data.slice()];
+    b.grad = b.data; // a gradient that is its own parameter: the kernel refuses the whole group
+    expect(() => opt.step()).toThrow(/overlap in memory/);
+    expect(JSON.stringify(opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(v) : v))).toBe(before);
+    expect([a.data, b.data]).toEqual(data);
+  });
+});
