@@ -130,6 +130,26 @@ export interface NadamKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one RAdam step over a parameter group. */
+export interface RadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * rect * sqrt(1 - beta2^step) / (1 - beta1^step)` when rectified, `lr / (1 - beta1^step)` otherwise, computed in double. */
+  step_size: Float64Array;
+  /** Per tensor: 1 when the step is rectified (rho_t > 5): the update is `m / (sqrt(v) + eps)`, otherwise `m`. */
+  rectify: Uint8Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -181,6 +201,7 @@ export interface NativeBinding {
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
   nadam(args: NadamKernelArgs): void;
+  radam(args: RadamKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

@@ -25,6 +25,7 @@ import {
   AdamW,
   NAdam,
   Parameter,
+  RAdam,
   RMSprop,
   SGD,
   backendInfo,
@@ -102,6 +103,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
   // reads p, g, exp_avg, exp_avg_sq (16 B); writes p, exp_avg, exp_avg_sq (12 B)
   { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
+  // as Adam (while unrectified, the first steps, exp_avg_sq is still read and written)
+  { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

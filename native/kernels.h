@@ -8,6 +8,7 @@
 #include "optim/adam.h"
 #include "optim/adamax.h"
 #include "optim/nadam.h"
+#include "optim/radam.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"

@@ -19,6 +19,7 @@ export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { NAdam, type NAdamOptions } from './optim/nadam.js';
+export { RAdam, type RAdamOptions } from './optim/radam.js';
 export {
   backendInfo,
   setBackend,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -80,6 +80,10 @@ function nadamArgs(over: Partial<Record<keyof NadamKernelArgs, unknown>> = {}): 
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size_grad: perTensor(0.01), step_size_exp_avg: perTensor(0.02), bias_correction2_sqrt: perTensor(0.03), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as NadamKernelArgs;
 }
 
+function radamArgs(over: Partial<Record<keyof RadamKernelArgs, unknown>> = {}): RadamKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size: new Float64Array([0.01, 0.01]), rectify: new Uint8Array([0, 1]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as RadamKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -125,6 +129,9 @@ const cases: Case[] = [
   ['NAdam step_size_exp_avg of the wrong count', 'nadam', () => nadamArgs({ step_size_exp_avg: new Float64Array(3) }), RangeError, /step_size_exp_avg has 3 entries but there are 2 tensors/],
   ['NAdam a missing decay', 'nadam', () => nadamArgs({ decay: undefined }), TypeError, /decay must be a number/],
   ['NAdam an exp_avg_sq that is its exp_avg', 'nadam', () => { const a = nadamArgs(); a.exp_avg_sq[0] = a.exp_avg[0]; return a; }, RangeError, /exp_avg_sq\[0\] and exp_avg\[0\] overlap|exp_avg\[0\] and exp_avg_sq\[0\] overlap/],
+  ['RAdam rectify flags of the wrong type', 'radam', () => radamArgs({ rectify: new Float64Array(2) }), TypeError, /rectify must be a Uint8Array/],
+  ['RAdam rectify flags of the wrong count', 'radam', () => radamArgs({ rectify: new Uint8Array(1) }), RangeError, /rectify has 1 entries but there are 2 tensors/],
+  ['RAdam a grad of another length', 'radam', () => radamArgs({ grads: [f32(5), f32(10)] }), RangeError, /grads\[1\] has 10 elements but params\[1\] has 9/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

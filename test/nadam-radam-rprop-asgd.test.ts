@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, AdamW, NAdam, Parameter, type Optimizer } from '../src/index.js';
+import { Adam, AdamW, NAdam, Parameter, RAdam, type Optimizer } from '../src/index.js';
 import { expectClose } from './helpers/close.js';
 import { build, loadCases, setGrads } from './helpers/fixtures.js';
 import { rng } from './helpers/random.js';
@@ -25,6 +25,7 @@ const FLOOR = 1e-2;
 describe('PyTorch defaults and param_groups keys', () => {
   it.each([
     ['NAdam', () => new NAdam(p()), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false, foreach: null }],
+    ['RAdam', () => new RAdam(p()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false, foreach: null }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
   });
@@ -36,6 +37,8 @@ describe('hyperparameter validation', () => {
     [() => new NAdam(p(), { betas: [1, 0.999] }), TypeError, 'Expected a pair of finite numbers in [0, 1) for betas but received [1, 0.999]'],
     [() => new NAdam(p(), { decoupledWeightDecay: 'no' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "no"'],
     [() => new NAdam([{ params: p() }, { params: p(), maximize: null as never }]), TypeError, 'Expected a boolean for paramGroups[1].maximize but received null'],
+    [() => new RAdam(p(), { eps: -1e-8 }), RangeError, 'Expected a finite number >= 0 for eps but received -1e-8'],
+    [() => new RAdam(p(), { decoupledWeightDecay: undefined }), TypeError, 'Expected a boolean for decoupledWeightDecay but received undefined'],
     [() => new Adam(p(), { decoupledWeightDecay: 'yes' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "yes"'],
   ])('%#', (make, ErrorType, message) => {
     expect(make).toThrow(ErrorType);
@@ -98,6 +101,27 @@ function nadamRule(p: Float64Array, g: Float64Array, s: RefState, t: number, o: 
   }
 }
 
+/** RAdam as PyTorch 2.x defines it, in float64. */
+function radamRule(p: Float64Array, g: Float64Array, s: RefState, t: number, o: Record<string, number | boolean>) {
+  const { lr, beta1, beta2, eps, weightDecay: wd } = o as Record<string, number>;
+  if (t === 1) Object.assign(s, { m: new Float64Array(p.length), v: new Float64Array(p.length) });
+  const m = s.m as Float64Array;
+  const v = s.v as Float64Array;
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const rhoT = rhoInf - (2 * t * beta2 ** t) / (1 - beta2 ** t);
+  const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+  for (let i = 0; i < p.length; i++) {
+    let gi = o.maximize ? -g[i] : g[i];
+    if (o.decoupledWeightDecay) p[i] *= 1 - lr * wd;
+    else gi += wd * p[i];
+    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+    const mHat = m[i] / (1 - beta1 ** t);
+    if (rhoT > 5) p[i] -= (lr * mHat * rect * Math.sqrt(1 - beta2 ** t)) / (Math.sqrt(v[i]) + eps);
+    else p[i] -= lr * mHat;
+  }
+}
+
 describe('float64 references for what PyTorch 1.13 lacks', () => {
   it('NAdam with decoupled weight decay and maximize (PyTorch 2.x)', () => {
     const common = { beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 };
@@ -113,6 +137,23 @@ describe('float64 references for what PyTorch 1.13 lacks', () => {
         ]),
       groups,
       nadamRule,
+    );
+  });
+
+  it('RAdam with decoupled weight decay and maximize (PyTorch 2.x), through both branches', () => {
+    // beta2 = 0.9: unrectified for the first 5 steps of each parameter (the second lags by 2).
+    const groups = [
+      { lr: 0.02, beta1: 0.9, beta2: 0.9, eps: 1e-8, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true },
+      { lr: 0.01, beta1: 0.8, beta2: 0.95, eps: 1e-6, weightDecay: 0.2, decoupledWeightDecay: false, maximize: true },
+    ];
+    compareWithReference(
+      ([a, b]) =>
+        new RAdam([
+          { params: [a], lr: 0.02, betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true },
+          { params: [b], lr: 0.01, betas: [0.8, 0.95], eps: 1e-6, weightDecay: 0.2, maximize: true },
+        ]),
+      groups,
+      radamRule,
     );
   });
 });

@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -62,5 +62,10 @@ export const optimDb: OptimCase[] = [
   { name: 'NAdam momentumDecay betas eps', create: (p) => new NAdam(p, { lr: 1e-2, momentumDecay: 0.05, betas: [0.5, 0.9], eps: 1e-3 }) },
   { name: 'NAdam weightDecay maximize', create: (p) => new NAdam(p, { lr: 2e-2, weightDecay: 0.1, maximize: true }) },
   { name: 'NAdam decoupledWeightDecay', create: (p) => new NAdam(p, { lr: 2e-2, weightDecay: 0.1, decoupledWeightDecay: true }) },
+  { name: 'RAdam', create: (p) => new RAdam(p, { lr: 1e-2 }) },
+  // beta2 = 0.9: rectified from step 6 on, so both branches run within the 12 steps.
+  { name: 'RAdam betas eps weightDecay maximize', create: (p) => new RAdam(p, { lr: 1e-2, betas: [0.8, 0.9], eps: 1e-3, weightDecay: 0.1, maximize: true }) },
+  { name: 'RAdam decoupledWeightDecay', create: (p) => new RAdam(p, { lr: 2e-2, betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true }) },
+  { name: 'RAdam groups', create: (p) => new RAdam(twoGroups(p, { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.05 }), { lr: 1e-2, betas: [0.9, 0.9] }) },
   { name: 'NAdam groups', create: (p) => new NAdam(twoGroups(p, { lr: 1e-3, momentumDecay: 0.1, weightDecay: 0.05, decoupledWeightDecay: true }), { lr: 1e-2 }) },
 ];
