@@ -150,6 +150,23 @@ export interface RadamKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Rprop step over a parameter group. */
+export interface RpropKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The previous step's gradient per element (0 where its sign flipped). */
+  prev: Float32Array[];
+  /** The step size per element (filled with `lr` before the first step). */
+  step_size: Float32Array[];
+  /** Step-size factor when the gradient's sign flips, in (0, 1). */
+  etaminus: number;
+  /** Step-size factor when the sign holds, > 1. */
+  etaplus: number;
+  step_size_min: number;
+  step_size_max: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -202,6 +219,7 @@ export interface NativeBinding {
   adamax(args: AdamaxKernelArgs): void;
   nadam(args: NadamKernelArgs): void;
   radam(args: RadamKernelArgs): void;
+  rprop(args: RpropKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

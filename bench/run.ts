@@ -26,6 +26,7 @@ import {
   NAdam,
   Parameter,
   RAdam,
+  Rprop,
   RMSprop,
   SGD,
   backendInfo,
@@ -105,6 +106,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
   // as Adam (while unrectified, the first steps, exp_avg_sq is still read and written)
   { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
+  // reads p, g, prev, step_size (16 B); writes p, prev, step_size (12 B)
+  { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -9,6 +9,7 @@
 #include "optim/adamax.h"
 #include "optim/nadam.h"
 #include "optim/radam.h"
+#include "optim/rprop.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "optim/triad.h"

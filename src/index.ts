@@ -20,6 +20,7 @@ export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { NAdam, type NAdamOptions } from './optim/nadam.js';
 export { RAdam, type RAdamOptions } from './optim/radam.js';
+export { Rprop, type RpropOptions } from './optim/rprop.js';
 export {
   backendInfo,
   setBackend,

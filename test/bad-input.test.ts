@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -84,6 +84,10 @@ function radamArgs(over: Partial<Record<keyof RadamKernelArgs, unknown>> = {}): 
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size: new Float64Array([0.01, 0.01]), rectify: new Uint8Array([0, 1]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as RadamKernelArgs;
 }
 
+function rpropArgs(over: Partial<Record<keyof RpropKernelArgs, unknown>> = {}): RpropKernelArgs {
+  return { params: pair(1), grads: pair(0.5), prev: pair(), step_size: pair(0.01), etaminus: 0.5, etaplus: 1.2, step_size_min: 1e-6, step_size_max: 50, maximize: false, ...over } as RpropKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -132,6 +136,9 @@ const cases: Case[] = [
   ['RAdam rectify flags of the wrong type', 'radam', () => radamArgs({ rectify: new Float64Array(2) }), TypeError, /rectify must be a Uint8Array/],
   ['RAdam rectify flags of the wrong count', 'radam', () => radamArgs({ rectify: new Uint8Array(1) }), RangeError, /rectify has 1 entries but there are 2 tensors/],
   ['RAdam a grad of another length', 'radam', () => radamArgs({ grads: [f32(5), f32(10)] }), RangeError, /grads\[1\] has 10 elements but params\[1\] has 9/],
+  ['Rprop a missing step_size list', 'rprop', () => rpropArgs({ step_size: null }), TypeError, /step_size must be an array of Float32Array/],
+  ['Rprop a prev that is its step_size', 'rprop', () => { const a = rpropArgs(); a.prev[1] = a.step_size[1]; return a; }, RangeError, /prev\[1\] and step_size\[1\] overlap|step_size\[1\] and prev\[1\] overlap/],
+  ['Rprop a string etaplus', 'rprop', () => rpropArgs({ etaplus: '1.2' }), TypeError, /etaplus must be a number/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

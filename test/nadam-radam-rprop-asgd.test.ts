@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, AdamW, NAdam, Parameter, RAdam, type Optimizer } from '../src/index.js';
+import { Adam, AdamW, NAdam, Parameter, RAdam, Rprop, type Optimizer } from '../src/index.js';
 import { expectClose } from './helpers/close.js';
 import { build, loadCases, setGrads } from './helpers/fixtures.js';
 import { rng } from './helpers/random.js';
@@ -26,6 +26,7 @@ describe('PyTorch defaults and param_groups keys', () => {
   it.each([
     ['NAdam', () => new NAdam(p()), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false, foreach: null }],
     ['RAdam', () => new RAdam(p()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false, foreach: null }],
+    ['Rprop', () => new Rprop(p()), { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false, foreach: null }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
   });
@@ -39,6 +40,11 @@ describe('hyperparameter validation', () => {
     [() => new NAdam([{ params: p() }, { params: p(), maximize: null as never }]), TypeError, 'Expected a boolean for paramGroups[1].maximize but received null'],
     [() => new RAdam(p(), { eps: -1e-8 }), RangeError, 'Expected a finite number >= 0 for eps but received -1e-8'],
     [() => new RAdam(p(), { decoupledWeightDecay: undefined }), TypeError, 'Expected a boolean for decoupledWeightDecay but received undefined'],
+    [() => new Rprop(p(), { etas: [0.5, 1] }), TypeError, 'Expected a pair of finite numbers with 0 < etaminus < 1 < etaplus for etas but received [0.5, 1]'],
+    [() => new Rprop(p(), { etas: [0, 1.2] }), TypeError, 'Expected a pair of finite numbers with 0 < etaminus < 1 < etaplus for etas but received [0, 1.2]'],
+    [() => new Rprop(p(), { stepSizes: [1, 0.5] }), TypeError, 'Expected a pair of finite numbers with 0 <= min <= max for stepSizes but received [1, 0.5]'],
+    [() => new Rprop(p(), { stepSizes: [1e-6, Infinity] }), TypeError, 'Expected a pair of finite numbers with 0 <= min <= max for stepSizes but received [0.000001, Infinity]'],
+    [() => new Rprop(p(), { lr: -0.1 }), RangeError, 'Expected a finite number >= 0 for lr but received -0.1'],
     [() => new Adam(p(), { decoupledWeightDecay: 'yes' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "yes"'],
   ])('%#', (make, ErrorType, message) => {
     expect(make).toThrow(ErrorType);
@@ -188,6 +194,40 @@ describe.each(allTargets)('$name', (target) => {
     }
     const state = c.final.state as Record<string, Record<string, unknown>>;
     for (const [id, s] of Object.entries(opt.stateDict().state)) expect(s.mu_product).toBe(state[id].mu_product);
+  });
+
+  it("Rprop treats NaN and infinite gradients as PyTorch 1.13 does (sign(NaN) = 0), to the bit", () => {
+    target.use();
+    const w = Parameter.from([1, 2, 3, 4]);
+    const opt = new Rprop([w], { lr: 0.1 });
+    // torch.optim.Rprop([w], lr=0.1) on these gradients gives these parameters, prev and step sizes.
+    const steps = [
+      { grad: [Number.NaN, 1, Number.POSITIVE_INFINITY, 1], w: [1, 1.899999976158142, 2.9000000953674316, 3.9000000953674316], prev: [Number.NaN, 1, Number.POSITIVE_INFINITY, 1], size: [0.10000000149011612, 0.10000000149011612, 0.10000000149011612, 0.10000000149011612] },
+      { grad: [1, 1, 1, -1], w: [0.8999999761581421, 1.7799999713897705, 2.7800002098083496, 3.9000000953674316], prev: [1, 1, 1, 0], size: [0.10000000149011612, 0.12000000476837158, 0.12000000476837158, 0.05000000074505806] },
+      { grad: [1, -1, 1, 1], w: [0.7799999713897705, 1.7799999713897705, 2.636000156402588, 3.8500001430511475], prev: [1, 0, 1, 1], size: [0.12000000476837158, 0.06000000238418579, 0.14400000870227814, 0.05000000074505806] },
+    ];
+    for (const s of steps) {
+      w.grad!.set(s.grad);
+      opt.step();
+      const state = opt.state.get(w)!;
+      expect(Array.from(w.data)).toEqual(s.w);
+      expect(Array.from(state.prev as Float32Array)).toEqual(s.prev);
+      expect(Array.from(state.step_size as Float32Array)).toEqual(s.size);
+    }
+  });
+
+  it("Rprop fills a new parameter's step sizes with its group's lr", () => {
+    target.use();
+    const [a, b] = [new Parameter(2), new Parameter(3)];
+    const opt = new Rprop([{ params: [a] }, { params: [b], lr: 0.25 }], { lr: 0.5 });
+    b.grad = null;
+    opt.step();
+    expect(Array.from(opt.state.get(a)!.step_size as Float32Array)).toEqual([0.5, 0.5]);
+    expect(opt.state.has(b)).toBe(false);
+    b.grad = new Float32Array(3);
+    opt.step();
+    expect(Array.from(opt.state.get(b)!.step_size as Float32Array)).toEqual([0.25, 0.25, 0.25]);
+    expect(opt.state.get(a)!.step).toBe(2);
   });
 
   it('NAdam creates its state at the first step, and a refused step changes nothing', () => {

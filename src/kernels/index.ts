@@ -5,6 +5,7 @@ export { adam } from './adam.js';
 export { adamax } from './adamax.js';
 export { nadam } from './nadam.js';
 export { radam } from './radam.js';
+export { rprop } from './rprop.js';
 export { rmsprop } from './rmsprop.js';
 export { sgd } from './sgd.js';
 export { axpby, clamp, dot, norms, scale } from './ops.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, Parameter, RAdam, RMSprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, Parameter, RAdam, RMSprop, Rprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
 
 export interface TorchCase {
   kind: string;
@@ -65,6 +65,7 @@ const constructors: Record<string, new (params: never, options: never) => Optimi
   Adamax: Adamax as never,
   NAdam: NAdam as never,
   RAdam: RAdam as never,
+  Rprop: Rprop as never,
 };
 
 export function hasOptimizer(name: string): boolean {

@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -67,5 +67,8 @@ export const optimDb: OptimCase[] = [
   { name: 'RAdam betas eps weightDecay maximize', create: (p) => new RAdam(p, { lr: 1e-2, betas: [0.8, 0.9], eps: 1e-3, weightDecay: 0.1, maximize: true }) },
   { name: 'RAdam decoupledWeightDecay', create: (p) => new RAdam(p, { lr: 2e-2, betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true }) },
   { name: 'RAdam groups', create: (p) => new RAdam(twoGroups(p, { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.05 }), { lr: 1e-2, betas: [0.9, 0.9] }) },
+  { name: 'Rprop', create: (p) => new Rprop(p, { lr: 1e-2 }) },
+  { name: 'Rprop etas stepSizes maximize', create: (p) => new Rprop(p, { lr: 0.05, etas: [0.3, 1.5], stepSizes: [1e-3, 0.1], maximize: true }) },
+  { name: 'Rprop groups', create: (p) => new Rprop(twoGroups(p, { lr: 0.1, etas: [0.4, 1.1], stepSizes: [1e-4, 1] }), { lr: 1e-2 }) },
   { name: 'NAdam groups', create: (p) => new NAdam(twoGroups(p, { lr: 1e-3, momentumDecay: 0.1, weightDecay: 0.05, decoupledWeightDecay: true }), { lr: 1e-2 }) },
 ];
