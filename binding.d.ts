@@ -167,6 +167,21 @@ export interface RpropKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one ASGD step over a parameter group. */
+export interface AsgdKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The running average of each parameter. */
+  ax: Float32Array[];
+  /** Per tensor: the step size `eta` of the parameter's state (`lr` at its first step). */
+  eta: Float64Array;
+  /** Per tensor: the averaging weight `mu` of the parameter's state; 1 makes `ax` a copy of the parameter. */
+  mu: Float64Array;
+  lambd: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -220,6 +235,7 @@ export interface NativeBinding {
   nadam(args: NadamKernelArgs): void;
   radam(args: RadamKernelArgs): void;
   rprop(args: RpropKernelArgs): void;
+  asgd(args: AsgdKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

@@ -23,6 +23,7 @@ import {
   Adam,
   Adamax,
   AdamW,
+  ASGD,
   NAdam,
   Parameter,
   RAdam,
@@ -108,6 +109,8 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
   // reads p, g, prev, step_size (16 B); writes p, prev, step_size (12 B)
   { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
+  // reads p, g (8 B); writes p, ax (8 B): ax is a copy, not read, until t0 (1e6 steps)
+  { name: 'ASGD', bytesPerElement: 16, create: (p) => new ASGD([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -7,6 +7,7 @@
 #include "optim/adagrad.h"
 #include "optim/adam.h"
 #include "optim/adamax.h"
+#include "optim/asgd.h"
 #include "optim/nadam.h"
 #include "optim/radam.h"
 #include "optim/rprop.h"

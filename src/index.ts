@@ -21,6 +21,7 @@ export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export { NAdam, type NAdamOptions } from './optim/nadam.js';
 export { RAdam, type RAdamOptions } from './optim/radam.js';
 export { Rprop, type RpropOptions } from './optim/rprop.js';
+export { ASGD, type ASGDOptions } from './optim/asgd.js';
 export {
   backendInfo,
   setBackend,

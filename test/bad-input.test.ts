@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, AsgdKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -88,6 +88,10 @@ function rpropArgs(over: Partial<Record<keyof RpropKernelArgs, unknown>> = {}): 
   return { params: pair(1), grads: pair(0.5), prev: pair(), step_size: pair(0.01), etaminus: 0.5, etaplus: 1.2, step_size_min: 1e-6, step_size_max: 50, maximize: false, ...over } as RpropKernelArgs;
 }
 
+function asgdArgs(over: Partial<Record<keyof AsgdKernelArgs, unknown>> = {}): AsgdKernelArgs {
+  return { params: pair(1), grads: pair(0.5), ax: pair(), eta: new Float64Array([0.01, 0.01]), mu: new Float64Array([1, 0.5]), lambd: 1e-4, weight_decay: 0, maximize: false, ...over } as AsgdKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -139,6 +143,9 @@ const cases: Case[] = [
   ['Rprop a missing step_size list', 'rprop', () => rpropArgs({ step_size: null }), TypeError, /step_size must be an array of Float32Array/],
   ['Rprop a prev that is its step_size', 'rprop', () => { const a = rpropArgs(); a.prev[1] = a.step_size[1]; return a; }, RangeError, /prev\[1\] and step_size\[1\] overlap|step_size\[1\] and prev\[1\] overlap/],
   ['Rprop a string etaplus', 'rprop', () => rpropArgs({ etaplus: '1.2' }), TypeError, /etaplus must be a number/],
+  ['ASGD mu of the wrong count', 'asgd', () => asgdArgs({ mu: new Float64Array(1) }), RangeError, /mu has 1 entries but there are 2 tensors/],
+  ['ASGD an ax that is its param', 'asgd', () => { const a = asgdArgs(); a.ax[0] = a.params[0]; return a; }, RangeError, /ax\[0\] and params\[0\] overlap|params\[0\] and ax\[0\] overlap/],
+  ['ASGD a missing lambd', 'asgd', () => asgdArgs({ lambd: undefined }), TypeError, /lambd must be a number/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

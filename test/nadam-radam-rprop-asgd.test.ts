@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, AdamW, NAdam, Parameter, RAdam, Rprop, type Optimizer } from '../src/index.js';
+import { Adam, AdamW, ASGD, NAdam, Parameter, RAdam, Rprop, type Optimizer } from '../src/index.js';
 import { expectClose } from './helpers/close.js';
 import { build, loadCases, setGrads } from './helpers/fixtures.js';
 import { rng } from './helpers/random.js';
@@ -27,6 +27,7 @@ describe('PyTorch defaults and param_groups keys', () => {
     ['NAdam', () => new NAdam(p()), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false, foreach: null }],
     ['RAdam', () => new RAdam(p()), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false, foreach: null }],
     ['Rprop', () => new Rprop(p()), { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false, foreach: null }],
+    ['ASGD', () => new ASGD(p()), { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0, maximize: false, foreach: null }],
   ] as const)('%s', (_name, make, group) => {
     expect(make().stateDict().param_groups).toEqual([{ ...group, params: [0] }]);
   });
@@ -45,6 +46,9 @@ describe('hyperparameter validation', () => {
     [() => new Rprop(p(), { stepSizes: [1, 0.5] }), TypeError, 'Expected a pair of finite numbers with 0 <= min <= max for stepSizes but received [1, 0.5]'],
     [() => new Rprop(p(), { stepSizes: [1e-6, Infinity] }), TypeError, 'Expected a pair of finite numbers with 0 <= min <= max for stepSizes but received [0.000001, Infinity]'],
     [() => new Rprop(p(), { lr: -0.1 }), RangeError, 'Expected a finite number >= 0 for lr but received -0.1'],
+    [() => new ASGD(p(), { lambd: -1e-4 }), RangeError, 'Expected a finite number >= 0 for lambd but received -0.0001'],
+    [() => new ASGD(p(), { t0: Number.POSITIVE_INFINITY }), RangeError, 'Expected a finite number >= 0 for t0 but received Infinity'],
+    [() => new ASGD(p(), { alpha: Number.NaN }), RangeError, 'Expected a finite number >= 0 for alpha but received NaN'],
     [() => new Adam(p(), { decoupledWeightDecay: 'yes' as never }), TypeError, 'Expected a boolean for decoupledWeightDecay but received "yes"'],
   ])('%#', (make, ErrorType, message) => {
     expect(make).toThrow(ErrorType);
@@ -184,16 +188,20 @@ describe.each(allTargets)('$name', (target) => {
     }
   });
 
-  it("NAdam's mu_product is PyTorch's float32 product, to the bit", () => {
+  it.each([
+    ['NAdam', 'optimizers.json', {}, ['mu_product']],
+    // Averaging from step 6 on: mu = 1 / (t - 5) is rounded to float32 too.
+    ['ASGD', 'options-nadam-radam-rprop-asgd.json', { t0: 5 }, ['eta', 'mu']],
+  ] as const)("%s's scalar state is PyTorch's float32 0-d tensors, to the bit", (name, file, options, keys) => {
     target.use();
-    const [c] = loadCases('optimizers.json').filter((k) => k.optimizer === 'NAdam');
+    const [c] = loadCases(file).filter((k) => k.optimizer === name && JSON.stringify(k.options) === JSON.stringify({ lr: k.options.lr, ...options }));
     const { params, opt } = build(c, c.init);
     for (let t = 0; t < c.steps; t++) {
       setGrads(c, params, t);
       opt.step();
     }
     const state = c.final.state as Record<string, Record<string, unknown>>;
-    for (const [id, s] of Object.entries(opt.stateDict().state)) expect(s.mu_product).toBe(state[id].mu_product);
+    for (const [id, s] of Object.entries(opt.stateDict().state)) for (const key of keys) expect(s[key], `state[${id}].${key}`).toBe(state[id][key]);
   });
 
   it("Rprop treats NaN and infinite gradients as PyTorch 1.13 does (sign(NaN) = 0), to the bit", () => {
@@ -228,6 +236,30 @@ describe.each(allTargets)('$name', (target) => {
     opt.step();
     expect(Array.from(opt.state.get(b)!.step_size as Float32Array)).toEqual([0.25, 0.25, 0.25]);
     expect(opt.state.get(a)!.step).toBe(2);
+  });
+
+  it('ASGD starts eta at its group\'s lr (as float32) and averages from t0 on', () => {
+    target.use();
+    const w = Parameter.from([1, -1]);
+    const opt = new ASGD([w], { lr: 0.1, lambd: 0, t0: 2 });
+    const ax: number[][] = [];
+    for (let t = 0; t < 4; t++) {
+      w.grad!.set([1, 1]);
+      opt.step();
+      ax.push(Array.from(opt.state.get(w)!.ax as Float32Array));
+    }
+    const s = opt.state.get(w)!;
+    // lambd = 0: eta stays lr; mu = 1 / max(1, t - t0): 1, 1, 1, 1/2 for the next step.
+    expect(s.eta).toBe(Math.fround(0.1));
+    expect(s.mu).toBe(0.5);
+    // p = 1 - 0.1 t; ax is a copy of p while mu = 1, which holds up to step 4 (each step uses the
+    // mu set after the previous one: 1 / max(1, 3 - 2) = 1 for step 4).
+    expect(ax[2][0]).toBeCloseTo(0.7, 6);
+    expect(ax[3][0]).toBeCloseTo(0.6, 6);
+    w.grad!.set([1, 1]);
+    opt.step();
+    // Step 5 averages with mu = 1/2: ax = 0.6 + (0.5 - 0.6) / 2.
+    expect((opt.state.get(w)!.ax as Float32Array)[0]).toBeCloseTo(0.55, 6);
   });
 
   it('NAdam creates its state at the first step, and a refused step changes nothing', () => {

@@ -53,9 +53,9 @@ describe.each(allTargets)('$name', (target) => {
   });
 });
 
-it('covers SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam and Rprop with options', () => {
+it('covers SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop and ASGD with options', () => {
   const names = new Set(cases.map((c) => c.optimizer));
-  expect([...names].sort()).toEqual(['Adadelta', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'RMSprop', 'Rprop', 'SGD']);
+  expect([...names].sort()).toEqual(['ASGD', 'Adadelta', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'RMSprop', 'Rprop', 'SGD']);
   expect(cases.length).toBeGreaterThanOrEqual(40);
   // Only the shared default NAdam case (PyTorch 1.13's single-tensor path) deviates.
   expect(cases.filter((c) => deviation(c) !== null).map((c) => c.label)).toEqual(['NAdam({"lr":0.02})']);

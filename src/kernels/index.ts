@@ -3,6 +3,7 @@ export { adadelta } from './adadelta.js';
 export { adagrad } from './adagrad.js';
 export { adam } from './adam.js';
 export { adamax } from './adamax.js';
+export { asgd } from './asgd.js';
 export { nadam } from './nadam.js';
 export { radam } from './radam.js';
 export { rprop } from './rprop.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, Parameter, RAdam, RMSprop, Rprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, ASGD, NAdam, Parameter, RAdam, RMSprop, Rprop, SGD, type Optimizer, type StateDictInput } from '../../src/index.js';
 
 export interface TorchCase {
   kind: string;
@@ -66,6 +66,7 @@ const constructors: Record<string, new (params: never, options: never) => Optimi
   NAdam: NAdam as never,
   RAdam: RAdam as never,
   Rprop: Rprop as never,
+  ASGD: ASGD as never,
 };
 
 export function hasOptimizer(name: string): boolean {

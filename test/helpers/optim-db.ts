@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, ASGD, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -70,5 +70,10 @@ export const optimDb: OptimCase[] = [
   { name: 'Rprop', create: (p) => new Rprop(p, { lr: 1e-2 }) },
   { name: 'Rprop etas stepSizes maximize', create: (p) => new Rprop(p, { lr: 0.05, etas: [0.3, 1.5], stepSizes: [1e-3, 0.1], maximize: true }) },
   { name: 'Rprop groups', create: (p) => new Rprop(twoGroups(p, { lr: 0.1, etas: [0.4, 1.1], stepSizes: [1e-4, 1] }), { lr: 1e-2 }) },
+  { name: 'ASGD', create: (p) => new ASGD(p, { lr: 1e-2 }) },
+  // Averaging from step 4 on (mu = 1 / (t - 3)), and a strong decay.
+  { name: 'ASGD lambd alpha t0', create: (p) => new ASGD(p, { lr: 5e-2, lambd: 0.05, alpha: 0.5, t0: 3 }) },
+  { name: 'ASGD weightDecay maximize', create: (p) => new ASGD(p, { lr: 2e-2, t0: 0, weightDecay: 0.1, maximize: true }) },
+  { name: 'ASGD groups', create: (p) => new ASGD(twoGroups(p, { lr: 1e-2, lambd: 1e-2, t0: 5 }), { lr: 5e-2, t0: 1 }) },
   { name: 'NAdam groups', create: (p) => new NAdam(twoGroups(p, { lr: 1e-3, momentumDecay: 0.1, weightDecay: 0.05, decoupledWeightDecay: true }), { lr: 1e-2 }) },
 ];
