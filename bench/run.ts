@@ -23,7 +23,11 @@ import {
   Adam,
   Adamax,
   AdamW,
+  ASGD,
+  NAdam,
   Parameter,
+  RAdam,
+  Rprop,
   RMSprop,
   SGD,
   backendInfo,
@@ -99,6 +103,14 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
   // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
+  // reads p, g, exp_avg, exp_avg_sq (16 B); writes p, exp_avg, exp_avg_sq (12 B)
+  { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
+  // as Adam (while unrectified, the first steps, exp_avg_sq is still read and written)
+  { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
+  // reads p, g, prev, step_size (16 B); writes p, prev, step_size (12 B)
+  { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
+  // reads p, g (8 B); writes p, ax (8 B): ax is a copy, not read, until t0 (1e6 steps)
+  { name: 'ASGD', bytesPerElement: 16, create: (p) => new ASGD([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -18,6 +18,10 @@ export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
+export { NAdam, type NAdamOptions } from './optim/nadam.js';
+export { RAdam, type RAdamOptions } from './optim/radam.js';
+export { Rprop, type RpropOptions } from './optim/rprop.js';
+export { ASGD, type ASGDOptions } from './optim/asgd.js';
 export {
   backendInfo,
   setBackend,

@@ -64,6 +64,20 @@ export function pair(name: string, value: unknown, interval: Interval = {}): [nu
   return value as [number, number];
 }
 
+/**
+ * Checks a pair of finite numbers that satisfies `holds` (a relation between the two, such as
+ * `0 < a < 1 < b`, described by `what`) and returns it.
+ */
+export function pairWhere(name: string, value: unknown, what: string, holds: (a: number, b: number) => boolean): [number, number] {
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+    holds(value[0] as number, value[1] as number);
+  if (!ok) throw invalidParameterError(name, `a pair of finite numbers with ${what}`, value);
+  return value as [number, number];
+}
+
 /** Checks that `value` is one of `choices`. */
 export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (!choices.includes(value as T)) {
