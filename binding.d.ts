@@ -182,6 +182,63 @@ export interface AsgdKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one Lion step over a parameter group. */
+export interface LionKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  lr: number;
+  beta1: number;
+  beta2: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 without decay. */
+  decay: number;
+  maximize: boolean;
+}
+
+/**
+ * Arguments of one LAMB step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the trust ratio.
+ */
+export interface LambKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `1 - beta1^step` (1 without bias correction), computed in double. */
+  bias_correction1: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)` (1 without bias correction), computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Added to the Adam direction: `u = r + weight_decay * p`. */
+  weight_decay: number;
+  /** The trust ratio is clamped to at most this; `Infinity` for no clamp. */
+  max_trust_ratio: number;
+  maximize: boolean;
+}
+
+/**
+ * Arguments of one LARS step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the local learning rate.
+ */
+export interface LarsKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** One buffer per tensor when `momentum != 0` (zeros before the first step), otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** Per tensor: 1 excludes it from weight decay and from the trust ratio (biases, norms). */
+  exclude: Uint8Array;
+  lr: number;
+  momentum: number;
+  weight_decay: number;
+  trust_coefficient: number;
+  eps: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: [Float32Array];
@@ -236,6 +293,9 @@ export interface NativeBinding {
   radam(args: RadamKernelArgs): void;
   rprop(args: RpropKernelArgs): void;
   asgd(args: AsgdKernelArgs): void;
+  lion(args: LionKernelArgs): void;
+  lamb(args: LambKernelArgs): void;
+  lars(args: LarsKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

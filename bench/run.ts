@@ -25,6 +25,9 @@ import {
   AdamW,
   ASGD,
   NAdam,
+  LAMB,
+  LARS,
+  Lion,
   Parameter,
   RAdam,
   Rprop,
@@ -111,6 +114,13 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
   // reads p, g (8 B); writes p, ax (8 B): ax is a copy, not read, until t0 (1e6 steps)
   { name: 'ASGD', bytesPerElement: 16, create: (p) => new ASGD([p]) },
+  // reads p, g, exp_avg (12 B); writes p, exp_avg (8 B)
+  { name: 'Lion', bytesPerElement: 20, create: (p) => new Lion([p]) },
+  // pass 1 reads p, g, exp_avg, exp_avg_sq (16 B), writes exp_avg, exp_avg_sq (8 B);
+  // pass 2 reads p, exp_avg, exp_avg_sq (12 B), writes p (4 B)
+  { name: 'LAMB', bytesPerElement: 40, create: (p) => new LAMB([p]) },
+  // pass 1 reads p, g (8 B); pass 2 reads p, g, momentum_buffer (12 B), writes p, momentum_buffer (8 B)
+  { name: 'LARS', bytesPerElement: 28, create: (p) => new LARS([p]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

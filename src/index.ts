@@ -22,6 +22,9 @@ export { NAdam, type NAdamOptions } from './optim/nadam.js';
 export { RAdam, type RAdamOptions } from './optim/radam.js';
 export { Rprop, type RpropOptions } from './optim/rprop.js';
 export { ASGD, type ASGDOptions } from './optim/asgd.js';
+export { Lion, type LionOptions } from './optim/lion.js';
+export { LAMB, type LAMBOptions } from './optim/lamb.js';
+export { LARS, type LARSOptions } from './optim/lars.js';
 export {
   backendInfo,
   setBackend,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, AsgdKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, AsgdKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -92,6 +92,19 @@ function asgdArgs(over: Partial<Record<keyof AsgdKernelArgs, unknown>> = {}): As
   return { params: pair(1), grads: pair(0.5), ax: pair(), eta: new Float64Array([0.01, 0.01]), mu: new Float64Array([1, 0.5]), lambd: 1e-4, weight_decay: 0, maximize: false, ...over } as AsgdKernelArgs;
 }
 
+function lionArgs(over: Partial<Record<keyof LionKernelArgs, unknown>> = {}): LionKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), lr: 1e-4, beta1: 0.9, beta2: 0.99, decay: 1, maximize: false, ...over } as LionKernelArgs;
+}
+
+function lambArgs(over: Partial<Record<keyof LambKernelArgs, unknown>> = {}): LambKernelArgs {
+  const ones = new Float64Array([1, 1]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), bias_correction1: ones, bias_correction2_sqrt: ones, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weight_decay: 0, max_trust_ratio: Infinity, maximize: false, ...over } as LambKernelArgs;
+}
+
+function larsArgs(over: Partial<Record<keyof LarsKernelArgs, unknown>> = {}): LarsKernelArgs {
+  return { params: pair(1), grads: pair(0.5), momentum_buffer: pair(), exclude: new Uint8Array([0, 1]), lr: 1, momentum: 0.9, weight_decay: 0, trust_coefficient: 1e-3, eps: 1e-8, nesterov: false, maximize: false, ...over } as LarsKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -146,6 +159,18 @@ const cases: Case[] = [
   ['ASGD mu of the wrong count', 'asgd', () => asgdArgs({ mu: new Float64Array(1) }), RangeError, /mu has 1 entries but there are 2 tensors/],
   ['ASGD an ax that is its param', 'asgd', () => { const a = asgdArgs(); a.ax[0] = a.params[0]; return a; }, RangeError, /ax\[0\] and params\[0\] overlap|params\[0\] and ax\[0\] overlap/],
   ['ASGD a missing lambd', 'asgd', () => asgdArgs({ lambd: undefined }), TypeError, /lambd must be a number/],
+  ['Lion a missing decay', 'lion', () => lionArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['Lion an exp_avg of another length', 'lion', () => lionArgs({ exp_avg: [f32(5), f32(10)] }), RangeError, /exp_avg\[1\] has 10 elements but params\[1\] has 9/],
+  ['Lion an exp_avg that is its grad', 'lion', () => { const a = lionArgs(); a.exp_avg[0] = a.grads[0]; return a; }, RangeError, /exp_avg\[0\] and grads\[0\] overlap|grads\[0\] and exp_avg\[0\] overlap/],
+  ['LAMB a missing max_trust_ratio', 'lamb', () => lambArgs({ max_trust_ratio: null }), TypeError, /max_trust_ratio must be a number/],
+  ['LAMB bias corrections of the wrong count', 'lamb', () => lambArgs({ bias_correction1: new Float64Array(1) }), RangeError, /bias_correction1 has 1 entries but there are 2 tensors/],
+  ['LAMB a missing exp_avg_sq', 'lamb', () => lambArgs({ exp_avg_sq: undefined }), TypeError, /exp_avg_sq must be an array/],
+  ['LAMB exp_avg overlapping exp_avg_sq', 'lamb', () => lambArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_avg_sq: [shared.subarray(2, 7), f32(9)] }), RangeError, /overlap in memory/],
+  ['LARS momentum without momentum_buffer', 'lars', () => larsArgs({ momentum_buffer: null }), TypeError, /momentum_buffer must be an array/],
+  ['LARS exclude flags of the wrong type', 'lars', () => larsArgs({ exclude: new Float64Array(2) }), TypeError, /exclude must be a Uint8Array/],
+  ['LARS exclude flags of the wrong count', 'lars', () => larsArgs({ exclude: new Uint8Array(3) }), RangeError, /exclude has 3 entries but there are 2 tensors/],
+  ['LARS a missing trust_coefficient', 'lars', () => larsArgs({ trust_coefficient: undefined }), TypeError, /trust_coefficient must be a number/],
+  ['LARS a momentum_buffer that is its param', 'lars', () => { const a = larsArgs(); a.momentum_buffer![1] = a.params[1]; return a; }, RangeError, /momentum_buffer\[1\] and params\[1\] overlap|params\[1\] and momentum_buffer\[1\] overlap/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

@@ -30,14 +30,14 @@ describe.each(allTargets)('$name', (target) => {
   it.each(optimDb.map((c) => [c.name, c] as const))('%s resumes bit for bit', (_name, c) => {
     target.use();
     const r = rng(7);
-    const params = SIZES.map((n) => new Parameter(r.normals(n)));
+    const params = SIZES.map((n) => new Parameter(r.normals(n), { shape: c.shape?.(n) }));
     const opt = c.create(params);
     train(opt, params, 1, 5);
     const saved = viaJson(opt.stateDict());
     const savedParams = params.map((p) => p.data.slice());
     train(opt, params, 2, 5);
 
-    const resumedParams = savedParams.map((d) => new Parameter(d.slice()));
+    const resumedParams = savedParams.map((d, j) => new Parameter(d.slice(), { shape: params[j].shape }));
     const resumed = c.create(resumedParams);
     resumed.loadStateDict(saved);
     train(resumed, resumedParams, 2, 5);

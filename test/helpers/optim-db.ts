@@ -3,7 +3,7 @@
  * (PyTorch's optim_db, optax's _OPTIMIZERS_UNDER_TEST). Each entry builds an optimizer over
  * the given parameters; `groups` entries split them into two groups with different options.
  */
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, ASGD, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, ASGD, LAMB, LARS, Lion, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer, type ParamLike } from '../../src/index.js';
 
 export interface OptimCase {
   name: string;
@@ -13,7 +13,30 @@ export interface OptimCase {
    * float32 ulps of the values, so differences are measured against this instead of 1.
    */
   scale?: Record<string, number>;
+  /**
+   * The parameters' shapes, for optimizers that look at them (LARS's exclusions, Adafactor's
+   * factoring): the shape of a parameter of n elements. Without it every parameter is a vector.
+   */
+  shape?: (n: number) => readonly number[];
 }
+
+/**
+ * Sizes of the test tables as matrices and batches of matrices (rows and columns covering the
+ * lane tails, single rows and columns, an empty matrix); the other sizes (primes among them)
+ * stay vectors.
+ */
+const MATRICES: Record<number, readonly number[]> = {
+  0: [0, 4],
+  8: [8, 1],
+  9: [3, 3],
+  16: [1, 16],
+  24: [2, 3, 4],
+  33: [3, 11],
+  64: [2, 32],
+  100: [10, 10],
+  1000: [40, 25],
+};
+export const matrixShape = (n: number): readonly number[] => MATRICES[n] ?? [n];
 
 /**
  * RMSprop's momentum buffer sums normalized steps g / sqrt(v), each up to 1 / sqrt(1 - alpha)
@@ -76,4 +99,15 @@ export const optimDb: OptimCase[] = [
   { name: 'ASGD weightDecay maximize', create: (p) => new ASGD(p, { lr: 2e-2, t0: 0, weightDecay: 0.1, maximize: true }) },
   { name: 'ASGD groups', create: (p) => new ASGD(twoGroups(p, { lr: 1e-2, lambd: 1e-2, t0: 5 }), { lr: 5e-2, t0: 1 }) },
   { name: 'NAdam groups', create: (p) => new NAdam(twoGroups(p, { lr: 1e-3, momentumDecay: 0.1, weightDecay: 0.05, decoupledWeightDecay: true }), { lr: 1e-2 }) },
+  { name: 'Lion', create: (p) => new Lion(p, { lr: 1e-3 }) },
+  { name: 'Lion betas weightDecay maximize', create: (p) => new Lion(p, { lr: 1e-3, betas: [0.5, 0.9], weightDecay: 0.5, maximize: true }) },
+  { name: 'LAMB', create: (p) => new LAMB(p, { lr: 1e-2 }) },
+  { name: 'LAMB weightDecay maximize', create: (p) => new LAMB(p, { lr: 1e-2, weightDecay: 0.1, maximize: true }) },
+  { name: 'LAMB no bias correction, maxTrustRatio, betas eps', create: (p) => new LAMB(p, { lr: 1e-2, biasCorrection: false, maxTrustRatio: 1, betas: [0.5, 0.9], eps: 1e-3 }) },
+  { name: 'LAMB groups', create: (p) => new LAMB(twoGroups(p, { lr: 1e-3, weightDecay: 0.01, maxTrustRatio: 10 }), { lr: 1e-2 }) },
+  { name: 'LARS', create: (p) => new LARS(p, { lr: 1 }) },
+  { name: 'LARS weightDecay nesterov, vectors excluded', create: (p) => new LARS(p, { lr: 0.05, trustCoefficient: 0.02, weightDecay: 1e-2, nesterov: true, excludeBiasAndNorm: true }), shape: matrixShape },
+  { name: 'LARS no momentum, trustCoefficient eps maximize', create: (p) => new LARS(p, { lr: 0.5, momentum: 0, trustCoefficient: 0.01, eps: 1e-3, maximize: true }) },
+  { name: 'LARS groups', create: (p) => new LARS(twoGroups(p, { lr: 0.01, momentum: 0.5, excludeBiasAndNorm: true }), { lr: 1, weightDecay: 1e-3 }), shape: matrixShape },
+  { name: 'Lion groups', create: (p) => new Lion(twoGroups(p, { lr: 1e-4, weightDecay: 1 }), { lr: 1e-3 }) },
 ];
