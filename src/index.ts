@@ -40,6 +40,7 @@ export { MultiSteps, type MultiStepsStateDict, type MultiStepsStateDictInput } f
 export {
   LRScheduler,
   Scheduler,
+  StateReader,
   type EpochFunction,
   type JsonValue,
   type SchedulerOptimizer,

@@ -119,8 +119,8 @@ describe('resume from state dicts', () => {
         const opt2 = buildOptimizer(c);
         let sched2;
         if (order === 'optimizer first') {
-          // The order PyTorch needs: optimizer loaded, then the scheduler built (its first step
-          // changes the loaded lr) and loaded.
+          // PyTorch gets this order wrong: the scheduler's first step changes the loaded lr
+          // (LinearLR, ConstantLR) and its load_state_dict does not put it back.
           opt2.loadStateDict(savedOpt);
           sched2 = buildScheduler(opt2, c.scheduler);
           sched2.loadStateDict(savedSched);
@@ -129,6 +129,7 @@ describe('resume from state dicts', () => {
           sched2.loadStateDict(savedSched);
           opt2.loadStateDict(savedOpt);
         } else {
+          // PyTorch: the lr stays the fresh optimizer's.
           sched2 = buildScheduler(opt2, c.scheduler);
           sched2.loadStateDict(savedSched);
         }

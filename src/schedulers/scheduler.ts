@@ -129,6 +129,13 @@ export class StateReader {
  * What every scheduler but ReduceLROnPlateau has in common, and what SequentialLR and
  * ChainedScheduler compose: `step()`, `getLastLr()`, `stateDict()` / `loadStateDict()`, and the two
  * ways a composite starts a scheduler over.
+ *
+ * @example
+ * ```ts
+ * function save(scheduler: Scheduler): string {
+ *   return JSON.stringify(scheduler.stateDict());
+ * }
+ * ```
  */
 export abstract class Scheduler {
   abstract readonly optimizer: SchedulerOptimizer;
@@ -176,6 +183,26 @@ export abstract class Scheduler {
  * groups one after another (ChainedScheduler).
  *
  * Subclasses call `this.initialStep()` at the end of their constructor.
+ *
+ * @example
+ * ```ts
+ * // halve the learning rate every `every` epochs (StepLR with gamma 0.5)
+ * class Halving extends LRScheduler {
+ *   constructor(optimizer: SchedulerOptimizer, public every: number) {
+ *     super(optimizer, 'Halving');
+ *     this.initialStep();
+ *   }
+ *   protected computeLr() {
+ *     const lrs = this.optimizer.paramGroups.map((g) => g.lr);
+ *     return this.lastEpoch > 0 && this.lastEpoch % this.every === 0 ? lrs.map((lr) => lr / 2) : lrs;
+ *   }
+ *   protected options() { return { every: this.every }; }
+ *   protected readOptions(r: StateReader) {
+ *     const every = r.integer('every', { min: 1 });
+ *     return () => { this.every = every; };
+ *   }
+ * }
+ * ```
  */
 export abstract class LRScheduler extends Scheduler {
   readonly optimizer: SchedulerOptimizer;

@@ -33,7 +33,7 @@ function bisectRight(milestones: readonly number[], epoch: number): number {
  *
  * The schedulers may themselves be ChainedScheduler or SequentialLR: one of those starts over
  * as if freshly built (groups back to `initialLr`, then its first step), where PyTorch 1.13
- * fails (#67957) and 2.x shifts the nested schedule by a step (#196243).
+ * fails (#67957) and 2.x runs a skewed schedule (#196243).
  *
  * @example
  * ```ts
