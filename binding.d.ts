@@ -108,6 +108,80 @@ export interface AdamaxKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one NAdam step over a parameter group. */
+export interface NadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * (1 - mu_t) / (1 - mu_product)` (`mu_product` = mu_1 ... mu_t), computed in double. */
+  step_size_grad: Float64Array;
+  /** Per tensor: `lr * mu_{t+1} / (1 - mu_product * mu_{t+1})`, computed in double. */
+  step_size_exp_avg: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)`, computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one RAdam step over a parameter group. */
+export interface RadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * rect * sqrt(1 - beta2^step) / (1 - beta1^step)` when rectified, `lr / (1 - beta1^step)` otherwise, computed in double. */
+  step_size: Float64Array;
+  /** Per tensor: 1 when the step is rectified (rho_t > 5): the update is `m / (sqrt(v) + eps)`, otherwise `m`. */
+  rectify: Uint8Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one Rprop step over a parameter group. */
+export interface RpropKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The previous step's gradient per element (0 where its sign flipped). */
+  prev: Float32Array[];
+  /** The step size per element (filled with `lr` before the first step). */
+  step_size: Float32Array[];
+  /** Step-size factor when the gradient's sign flips, in (0, 1). */
+  etaminus: number;
+  /** Step-size factor when the sign holds, > 1. */
+  etaplus: number;
+  step_size_min: number;
+  step_size_max: number;
+  maximize: boolean;
+}
+
+/** Arguments of one ASGD step over a parameter group. */
+export interface AsgdKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The running average of each parameter. */
+  ax: Float32Array[];
+  /** Per tensor: the step size `eta` of the parameter's state (`lr` at its first step). */
+  eta: Float64Array;
+  /** Per tensor: the averaging weight `mu` of the parameter's state; 1 makes `ax` a copy of the parameter. */
+  mu: Float64Array;
+  lambd: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
 /** Arguments of one Lion step over a parameter group. */
 export interface LionKernelArgs {
   params: Float32Array[];
@@ -249,6 +323,10 @@ export interface NativeBinding {
   adagrad(args: AdagradKernelArgs): void;
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
+  nadam(args: NadamKernelArgs): void;
+  radam(args: RadamKernelArgs): void;
+  rprop(args: RpropKernelArgs): void;
+  asgd(args: AsgdKernelArgs): void;
   lion(args: LionKernelArgs): void;
   lamb(args: LambKernelArgs): void;
   lars(args: LarsKernelArgs): void;

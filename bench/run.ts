@@ -24,10 +24,14 @@ import {
   Adam,
   Adamax,
   AdamW,
+  ASGD,
+  NAdam,
   LAMB,
   LARS,
   Lion,
   Parameter,
+  RAdam,
+  Rprop,
   RMSprop,
   SGD,
   backendInfo,
@@ -103,6 +107,14 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
   // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
+  // reads p, g, exp_avg, exp_avg_sq (16 B); writes p, exp_avg, exp_avg_sq (12 B)
+  { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
+  // as Adam (while unrectified, the first steps, exp_avg_sq is still read and written)
+  { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
+  // reads p, g, prev, step_size (16 B); writes p, prev, step_size (12 B)
+  { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
+  // reads p, g (8 B); writes p, ax (8 B): ax is a copy, not read, until t0 (1e6 steps)
+  { name: 'ASGD', bytesPerElement: 16, create: (p) => new ASGD([p]) },
   // reads p, g, exp_avg (12 B); writes p, exp_avg (8 B)
   { name: 'Lion', bytesPerElement: 20, create: (p) => new Lion([p]) },
   // pass 1 reads p, g, exp_avg, exp_avg_sq (16 B), writes exp_avg, exp_avg_sq (8 B);

@@ -64,10 +64,41 @@ export function pair(name: string, value: unknown, interval: Interval = {}): [nu
   return value as [number, number];
 }
 
+/**
+ * Checks a pair of finite numbers that satisfies `holds` (a relation between the two, such as
+ * `0 < a < 1 < b`, described by `what`) and returns it.
+ */
+export function pairWhere(name: string, value: unknown, what: string, holds: (a: number, b: number) => boolean): [number, number] {
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+    holds(value[0] as number, value[1] as number);
+  if (!ok) throw invalidParameterError(name, `a pair of finite numbers with ${what}`, value);
+  return value as [number, number];
+}
+
 /** Checks that `value` is one of `choices`. */
 export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (!choices.includes(value as T)) {
     throw invalidParameterError(name, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, value);
   }
   return value as T;
+}
+
+/** Checks an integer in `interval` and returns it. */
+export function integer(name: string, value: unknown, interval: Interval = {}): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || !inInterval(value, interval)) {
+    throw invalidParameterError(name, `an integer${intervalText(interval)}`, value);
+  }
+  return value;
+}
+
+/** Checks a number, or a list of numbers with one per param group, each in `interval`; returns one per group. */
+export function perGroup(name: string, value: unknown, groups: number, interval: Interval = {}): number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== groups) throw invalidParameterError(name, `a number or a list of ${groups} numbers (one per param group)`, value);
+    return value.map((v, i) => number(`${name}[${i}]`, v, interval));
+  }
+  return new Array<number>(groups).fill(number(name, value, interval));
 }

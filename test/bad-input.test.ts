@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdafactorKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdafactorKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, AsgdKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -75,6 +75,23 @@ function adamaxArgs(over: Partial<Record<keyof AdamaxKernelArgs, unknown>> = {})
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_inf: pair(), clr: new Float64Array([0.02, 0.02]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, maximize: false, ...over } as AdamaxKernelArgs;
 }
 
+function nadamArgs(over: Partial<Record<keyof NadamKernelArgs, unknown>> = {}): NadamKernelArgs {
+  const perTensor = (v: number) => new Float64Array([v, v]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size_grad: perTensor(0.01), step_size_exp_avg: perTensor(0.02), bias_correction2_sqrt: perTensor(0.03), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as NadamKernelArgs;
+}
+
+function radamArgs(over: Partial<Record<keyof RadamKernelArgs, unknown>> = {}): RadamKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size: new Float64Array([0.01, 0.01]), rectify: new Uint8Array([0, 1]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as RadamKernelArgs;
+}
+
+function rpropArgs(over: Partial<Record<keyof RpropKernelArgs, unknown>> = {}): RpropKernelArgs {
+  return { params: pair(1), grads: pair(0.5), prev: pair(), step_size: pair(0.01), etaminus: 0.5, etaplus: 1.2, step_size_min: 1e-6, step_size_max: 50, maximize: false, ...over } as RpropKernelArgs;
+}
+
+function asgdArgs(over: Partial<Record<keyof AsgdKernelArgs, unknown>> = {}): AsgdKernelArgs {
+  return { params: pair(1), grads: pair(0.5), ax: pair(), eta: new Float64Array([0.01, 0.01]), mu: new Float64Array([1, 0.5]), lambd: 1e-4, weight_decay: 0, maximize: false, ...over } as AsgdKernelArgs;
+}
+
 function lionArgs(over: Partial<Record<keyof LionKernelArgs, unknown>> = {}): LionKernelArgs {
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), lr: 1e-4, beta1: 0.9, beta2: 0.99, decay: 1, maximize: false, ...over } as LionKernelArgs;
 }
@@ -140,6 +157,18 @@ const cases: Case[] = [
   ['Adadelta a missing acc_delta', 'adadelta', () => adadeltaArgs({ acc_delta: undefined }), TypeError, /acc_delta must be an array/],
   ['Adadelta a non-boolean maximize', 'adadelta', () => adadeltaArgs({ maximize: 0 }), TypeError, /maximize must be a boolean/],
   ['Adamax clr of the wrong type', 'adamax', () => adamaxArgs({ clr: [0.02, 0.02] }), TypeError, /clr must be a Float64Array/],
+  ['NAdam step_size_exp_avg of the wrong count', 'nadam', () => nadamArgs({ step_size_exp_avg: new Float64Array(3) }), RangeError, /step_size_exp_avg has 3 entries but there are 2 tensors/],
+  ['NAdam a missing decay', 'nadam', () => nadamArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['NAdam an exp_avg_sq that is its exp_avg', 'nadam', () => { const a = nadamArgs(); a.exp_avg_sq[0] = a.exp_avg[0]; return a; }, RangeError, /exp_avg_sq\[0\] and exp_avg\[0\] overlap|exp_avg\[0\] and exp_avg_sq\[0\] overlap/],
+  ['RAdam rectify flags of the wrong type', 'radam', () => radamArgs({ rectify: new Float64Array(2) }), TypeError, /rectify must be a Uint8Array/],
+  ['RAdam rectify flags of the wrong count', 'radam', () => radamArgs({ rectify: new Uint8Array(1) }), RangeError, /rectify has 1 entries but there are 2 tensors/],
+  ['RAdam a grad of another length', 'radam', () => radamArgs({ grads: [f32(5), f32(10)] }), RangeError, /grads\[1\] has 10 elements but params\[1\] has 9/],
+  ['Rprop a missing step_size list', 'rprop', () => rpropArgs({ step_size: null }), TypeError, /step_size must be an array of Float32Array/],
+  ['Rprop a prev that is its step_size', 'rprop', () => { const a = rpropArgs(); a.prev[1] = a.step_size[1]; return a; }, RangeError, /prev\[1\] and step_size\[1\] overlap|step_size\[1\] and prev\[1\] overlap/],
+  ['Rprop a string etaplus', 'rprop', () => rpropArgs({ etaplus: '1.2' }), TypeError, /etaplus must be a number/],
+  ['ASGD mu of the wrong count', 'asgd', () => asgdArgs({ mu: new Float64Array(1) }), RangeError, /mu has 1 entries but there are 2 tensors/],
+  ['ASGD an ax that is its param', 'asgd', () => { const a = asgdArgs(); a.ax[0] = a.params[0]; return a; }, RangeError, /ax\[0\] and params\[0\] overlap|params\[0\] and ax\[0\] overlap/],
+  ['ASGD a missing lambd', 'asgd', () => asgdArgs({ lambd: undefined }), TypeError, /lambd must be a number/],
   ['Lion a missing decay', 'lion', () => lionArgs({ decay: undefined }), TypeError, /decay must be a number/],
   ['Lion an exp_avg of another length', 'lion', () => lionArgs({ exp_avg: [f32(5), f32(10)] }), RangeError, /exp_avg\[1\] has 10 elements but params\[1\] has 9/],
   ['Lion an exp_avg that is its grad', 'lion', () => { const a = lionArgs(); a.exp_avg[0] = a.grads[0]; return a; }, RangeError, /exp_avg\[0\] and grads\[0\] overlap|grads\[0\] and exp_avg\[0\] overlap/],

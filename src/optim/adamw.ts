@@ -1,8 +1,8 @@
 import type { Params } from '../optimizer.js';
 import { Adam, type AdamOptions } from './adam.js';
 
-/** AdamW's options: Adam's, with `weightDecay` decoupled and defaulting to 1e-2. */
-export type AdamWOptions = AdamOptions;
+/** AdamW's options: Adam's, with `weightDecay` always decoupled and defaulting to 1e-2. */
+export type AdamWOptions = Omit<AdamOptions, 'decoupledWeightDecay'>;
 
 /**
  * AdamW, as PyTorch's `torch.optim.AdamW`: Adam with the weight decay decoupled from the
@@ -22,7 +22,8 @@ export type AdamWOptions = AdamOptions;
 export class AdamW extends Adam {
   protected static override readonly variant = {
     spec: { ...Adam.variant.spec, name: 'AdamW', torchGroupKeys: { foreach: null, capturable: false } },
-    defaults: { ...Adam.variant.defaults, weightDecay: 1e-2 },
+    // PyTorch's AdamW groups have no decoupled_weight_decay key: AdamW always decouples.
+    defaults: (({ decoupledWeightDecay: _, ...adam }) => ({ ...adam, weightDecay: 1e-2 }))(Adam.variant.defaults) as AdamOptions,
     decoupledWeightDecay: true,
   };
 
