@@ -13,7 +13,22 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** The error every validation throws: a TypeError for a wrong type, a RangeError for a wrong value. */
+/**
+ * The error every validation throws: a TypeError for a wrong type, a RangeError for a wrong
+ * (numeric) value, with the message `Expected <expected> for <name> but received <value>`.
+ * Exported for code that checks its own options the same way (custom schedulers, say).
+ *
+ * @example
+ * ```ts
+ * const err = invalidParameterError('lr', 'a finite number >= 0', -1);
+ * console.log(err instanceof RangeError, err.message); // true Expected a finite number >= 0 for lr but received -1
+ * try {
+ *   new SGD([new Parameter(2)], { lr: -1 });
+ * } catch (e) {
+ *   console.log((e as Error).message);               // the same message
+ * }
+ * ```
+ */
 export function invalidParameterError(name: string, expected: string, value: unknown): TypeError | RangeError {
   const message = `Expected ${expected} for ${name} but received ${describe(value)}`;
   return typeof value === 'number' ? new RangeError(message) : new TypeError(message);

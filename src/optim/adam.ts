@@ -59,10 +59,11 @@ const STATE: OptimizerSpec['state'] = [
  * const opt = new Adam([w], { lr: 1e-2 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.99, 2.01, 2.99]: the first step is lr * g / |g| after bias correction
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
-  /** What a subclass (AdamW) changes: name, PyTorch's group keys, defaults, and where weight decay goes. */
+  /** @internal What a subclass (AdamW) changes: name, PyTorch's group keys, defaults, and where weight decay goes. */
   protected static readonly variant = {
     spec: {
       name: 'Adam',

@@ -16,10 +16,15 @@ export type AdamWOptions = Omit<AdamOptions, 'decoupledWeightDecay'>;
  *
  * @example
  * ```ts
- * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * const w = Parameter.from([1, -2, 3]);
+ * const opt = new AdamW([w], { lr: 1e-3, weightDecay: 0.05 });
+ * w.grad!.set([0, 0, 0]);  // no gradient: only the decay acts
+ * opt.step();
+ * console.log(w.data[0]);  // 0.99995: 1 * (1 - 1e-3 * 0.05), to float32 rounding
  * ```
  */
 export class AdamW extends Adam {
+  /** @internal AdamW's name, PyTorch's group keys and defaults, and its always-decoupled weight decay. */
   protected static override readonly variant = {
     spec: { ...Adam.variant.spec, name: 'AdamW', torchGroupKeys: { foreach: null, capturable: false } },
     // PyTorch's AdamW groups have no decoupled_weight_decay key: AdamW always decouples.

@@ -61,6 +61,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new LAMB([w], { lr: 1e-3, weightDecay: 0.01 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.997833, 2.0021, 2.99779]: the Adam direction scaled by the trust ratio ||p|| / ||u||
  * ```
  */
 export class LAMB extends Optimizer<LAMBOptions> {

@@ -80,6 +80,7 @@ const isVector = (p: ParamLike) => p.shape === undefined || p.shape.length <= 1;
  * w.grad!.fill(0.1);
  * b.grad!.fill(0.1);
  * opt.step();
+ * console.log(w.data, b.data); // ≈ [0.49975, ...] [-0.05, -0.05]: w takes a trust-ratio step, the excluded bias plain SGD
  * ```
  */
 export class LARS extends Optimizer<LARSOptions> {

@@ -50,6 +50,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new Lion([w], { lr: 1e-4, weightDecay: 1 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.9998, 1.9999, 2.9996]: lr * (sign(update) + weightDecay * p)
  * ```
  */
 export class Lion extends Optimizer<LionOptions> {

@@ -74,6 +74,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new NAdam([w], { lr: 2e-3, momentumDecay: 4e-3 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.997887, 2.00211, 2.99789]
  * ```
  */
 export class NAdam extends Optimizer<NAdamOptions> {

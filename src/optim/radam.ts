@@ -58,6 +58,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new RAdam([w], { lr: 1e-3, weightDecay: 1e-2, decoupledWeightDecay: true });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.99949, 2.00048, 2.99897]: decay, then an unrectified momentum step (rho_1 <= 5)
  * ```
  */
 export class RAdam extends Optimizer<RAdamOptions> {

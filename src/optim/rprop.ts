@@ -8,9 +8,9 @@ import { commitSteps, freshState } from './state.js';
 export interface RpropOptions {
   /** Learning rate: every element's initial step size. Default 1e-2. */
   lr: number;
-  /** [etaminus, etaplus]: the step-size factors when the gradient's sign flips and when it holds, 0 < etaminus < 1 < etaplus. Default [0.5, 1.2]. */
+  /** `[etaminus, etaplus]`: the step-size factors when the gradient's sign flips and when it holds, 0 < etaminus < 1 < etaplus. Default [0.5, 1.2]. */
   etas: [number, number];
-  /** [min, max]: the bounds of the step sizes. Default [1e-6, 50]. */
+  /** `[min, max]`: the bounds of the step sizes. Default [1e-6, 50]. */
   stepSizes: [number, number];
   /** Maximize the objective instead of minimizing. Default false. */
   maximize: boolean;
@@ -54,6 +54,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new Rprop([w], { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50] });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.99, 2.01, 2.99]: each element moves by its step size (lr at first) against the gradient's sign
  * ```
  */
 export class Rprop extends Optimizer<RpropOptions> {

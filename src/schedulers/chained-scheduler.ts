@@ -43,16 +43,27 @@ export function prepareChildren(owner: string, schedulers: readonly Scheduler[],
  *
  * @example
  * ```ts
- * // lr: 0.09, 0.081, 0.729, 0.6561, ... for an initial lr of 1
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 1 });
  * const scheduler = new ChainedScheduler([
  *   new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 }),
  *   new ExponentialLR(optimizer, { gamma: 0.9 }),
  * ]);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs.map((lr) => Number(lr.toPrecision(6)))); // [0.1, 0.09, 0.81, 0.729]: ConstantLR's 0.1 for two epochs, times ExponentialLR's 0.9^e
  * ```
  */
 export class ChainedScheduler extends Scheduler {
+  /** The class name, used in messages. */
   readonly name = 'ChainedScheduler';
+  /** The optimizer the schedulers write (the first scheduler's). */
   readonly optimizer: SchedulerOptimizer;
+  /** The chained schedulers, stepped in this order. */
   readonly schedulers: readonly Scheduler[];
 
   constructor(schedulers: Scheduler[], optimizer?: SchedulerOptimizer) {

@@ -21,11 +21,22 @@ export interface ConstantLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1 });
  * const warmup = new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 6; epoch++) {
+ *   lrs.push(warmup.getLastLr()[0]);
+ *   optimizer.step();
+ *   warmup.step();
+ * }
+ * console.log(lrs); // [0.05, 0.05, 0.05, 0.05, 0.1, 0.1]
  * ```
  */
 export class ConstantLR extends LRScheduler {
+  /** The factor during the first `totalIters` epochs. */
   factor: number;
+  /** The epoch at which the factor is taken off. */
   totalIters: number;
 
   constructor(optimizer: SchedulerOptimizer, options: ConstantLROptions = {}) {

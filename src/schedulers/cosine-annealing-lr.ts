@@ -23,11 +23,20 @@ export interface CosineAnnealingLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1, momentum: 0.9 });
  * const scheduler = new CosineAnnealingLR(optimizer, { tMax: 100, etaMin: 1e-5 });
+ * for (let epoch = 0; epoch < 50; epoch++) {
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(scheduler.getLastLr()); // [0.050005]: halfway between 0.1 and 1e-5
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs of the half cosine. */
   tMax: number;
+  /** The learning rate at epoch `tMax`. */
   etaMin: number;
 
   constructor(optimizer: SchedulerOptimizer, options: CosineAnnealingLROptions) {

@@ -26,18 +26,28 @@ export interface CosineAnnealingWarmRestartsOptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * // periods of 10, 20, 40 epochs: restarts at epochs 10 and 30
  * const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 10, tMult: 2 });
+ * const batches = 4;
+ * const lrs: number[] = [];
  * for (let epoch = 0; epoch < 70; epoch++) {
  *   for (let b = 0; b < batches; b++) {
- *     trainBatch(b);
- *     scheduler.step(epoch + b / batches);
+ *     optimizer.step();                        // one batch
+ *     scheduler.step(epoch + (b + 1) / batches); // anneal within the epoch
  *   }
+ *   lrs.push(scheduler.getLastLr()[0]);
  * }
+ * console.log(lrs[8].toFixed(4), lrs[9], lrs[19].toFixed(4)); // 0.0024 0.1 0.0500: near etaMin, the restart after 10 epochs, halfway through the second period
  * ```
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** Epochs of the first period. */
   t0: number;
+  /** Factor by which each period is longer than the previous. */
   tMult: number;
+  /** The learning rate at the end of each period. */
   etaMin: number;
   /** The current period. */
   tI: number;

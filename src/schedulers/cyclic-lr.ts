@@ -52,22 +52,35 @@ const MODES: readonly CyclicMode[] = ['triangular', 'triangular2', 'exp_range'];
  *
  * @example
  * ```ts
- * const opt = new SGD(params, { lr: 0.1, momentum: 0.9 });
- * const scheduler = new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 500, mode: 'triangular2' });
- * for (const batch of batches) {
- *   trainBatch(batch);
- *   scheduler.step();
+ * const w = new Parameter(4);
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * const scheduler = new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 5, mode: 'triangular2' });
+ * const lrs: number[] = [];
+ * for (let batch = 0; batch < 20; batch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();          // one batch
+ *   scheduler.step();    // after every batch
  * }
+ * console.log(lrs[5], lrs[10], lrs[15]); // 0.1 0.01 0.055 (to float rounding): the second cycle's peak is halved
+ * console.log(opt.paramGroups[0].momentum); // 0.9: momentum cycles the other way, maxMomentum (0.9) at baseLr, baseMomentum (0.8) at maxLr
  * ```
  */
 export class CyclicLR extends LRScheduler {
+  /** The upper learning rate of each group (`baseLrs` are the lower ones). */
   maxLrs: number[];
+  /** Iterations in a cycle: `stepSizeUp + stepSizeDown`. */
   totalSize: number;
+  /** The rising part of a cycle: `stepSizeUp / totalSize`. */
   stepRatio: number;
+  /** The amplitude policy (ignored when `scaleFnCustom` is set). */
   mode: CyclicMode;
+  /** The `exp_range` policy's base: `gamma^iteration`. */
   gamma: number;
+  /** Whether the scale function takes the cycle number or the iteration. */
   scaleMode: 'cycle' | 'iterations';
+  /** The user's scale function, or null for the `mode` policy. */
   readonly scaleFnCustom: ((x: number) => number) | null;
+  /** @internal Where and between which bounds the momentum cycles; null without cycleMomentum. */
   momentum: MomentumCycle | null;
 
   constructor(optimizer: SchedulerOptimizer, options: CyclicLROptions) {

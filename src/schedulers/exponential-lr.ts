@@ -16,10 +16,18 @@ export interface ExponentialLROptions {
  *
  * @example
  * ```ts
- * const scheduler = new ExponentialLR(optimizer, { gamma: 0.95 });
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1 });
+ * const scheduler = new ExponentialLR(optimizer, { gamma: 0.5 });
+ * for (let epoch = 0; epoch < 3; epoch++) {
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(scheduler.getLastLr()); // [0.0125]: 0.1 * 0.5^3
  * ```
  */
 export class ExponentialLR extends LRScheduler {
+  /** Factor of each epoch's decay. */
   gamma: number;
 
   constructor(optimizer: SchedulerOptimizer, options: ExponentialLROptions) {

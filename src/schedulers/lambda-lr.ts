@@ -17,11 +17,20 @@ export interface LambdaLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new AdamW([w], { lr: 1e-3 });
  * // linear warmup over 1000 steps, then constant
  * const scheduler = new LambdaLR(optimizer, { lrLambda: (step) => Math.min(1, (step + 1) / 1000) });
+ * console.log(scheduler.getLastLr()); // [0.000001]: 1e-3 * 1/1000 at step 0
+ * for (let step = 0; step < 10; step++) {
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(scheduler.getLastLr()); // [0.000011]: 1e-3 * 11/1000
  * ```
  */
 export class LambdaLR extends LRScheduler {
+  /** The function of each group. */
   readonly lrLambdas: EpochFunction[];
 
   constructor(optimizer: SchedulerOptimizer, options: LambdaLROptions) {

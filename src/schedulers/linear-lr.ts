@@ -23,12 +23,23 @@ export interface LinearLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new AdamW([w], { lr: 1e-3 });
  * const warmup = new LinearLR(optimizer, { startFactor: 0.01, totalIters: 500 });
+ * console.log(warmup.getLastLr()); // [0.00001]
+ * for (let step = 0; step < 500; step++) {
+ *   optimizer.step();
+ *   warmup.step();
+ * }
+ * console.log(warmup.getLastLr()); // [0.001] (to float rounding)
  * ```
  */
 export class LinearLR extends LRScheduler {
+  /** The factor at epoch 0. */
   startFactor: number;
+  /** The factor from epoch `totalIters` on. */
   endFactor: number;
+  /** The epochs over which the factor moves. */
   totalIters: number;
 
   constructor(optimizer: SchedulerOptimizer, options: LinearLROptions = {}) {

@@ -24,12 +24,22 @@ function checkMilestones(name: string, value: unknown): number[] {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1, momentum: 0.9 });
  * const scheduler = new MultiStepLR(optimizer, { milestones: [30, 80], gamma: 0.1 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 100; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]); // the lr of this epoch
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs[29], lrs[30], lrs[80]); // 0.1 0.01 0.001 (to float rounding)
  * ```
  */
 export class MultiStepLR extends LRScheduler {
   /** Sorted, with repetitions. */
   milestones: number[];
+  /** Factor of each decay. */
   gamma: number;
 
   constructor(optimizer: SchedulerOptimizer, options: MultiStepLROptions) {

@@ -18,10 +18,18 @@ export interface MultiplicativeLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1 });
  * const scheduler = new MultiplicativeLR(optimizer, { lrLambda: () => 0.95 });
+ * for (let epoch = 0; epoch < 2; epoch++) {
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(scheduler.getLastLr()); // [0.09025]: 0.1 * 0.95^2
  * ```
  */
 export class MultiplicativeLR extends LRScheduler {
+  /** The function of each group. */
   readonly lrLambdas: EpochFunction[];
 
   constructor(optimizer: SchedulerOptimizer, options: MultiplicativeLROptions) {

@@ -8,8 +8,9 @@ export interface OneCycleLROptions {
   maxLr: number | number[];
   /** Steps in the cycle; or give `epochs` and `stepsPerEpoch`. */
   totalSteps?: number | null;
-  /** With `stepsPerEpoch`, the steps in the cycle when `totalSteps` is not given. */
+  /** With `stepsPerEpoch`, the steps in the cycle when `totalSteps` is not given (`epochs * stepsPerEpoch`). */
   epochs?: number | null;
+  /** With `epochs`, the steps in the cycle when `totalSteps` is not given. */
   stepsPerEpoch?: number | null;
   /** Fraction of the cycle spent increasing the learning rate, in [0, 1]. Default 0.3. */
   pctStart?: number;
@@ -82,22 +83,34 @@ function phases(totalSteps: number, pctStart: number, threePhase: boolean): Phas
  *
  * @example
  * ```ts
- * const opt = new AdamW(params, { lr: 1e-3 });
- * const scheduler = new OneCycleLR(opt, { maxLr: 3e-3, epochs: 10, stepsPerEpoch: batches.length });
+ * const w = new Parameter(4);
+ * const opt = new AdamW([w], { lr: 1e-3 });
+ * const batches = 20;
+ * const scheduler = new OneCycleLR(opt, { maxLr: 3e-3, epochs: 10, stepsPerEpoch: batches });
+ * const lrs: number[] = [];
  * for (let epoch = 0; epoch < 10; epoch++) {
- *   for (const batch of batches) {
- *     trainBatch(batch);   // backward, opt.step()
- *     scheduler.step();
+ *   for (let batch = 0; batch < batches; batch++) {
+ *     lrs.push(scheduler.getLastLr()[0]);
+ *     opt.step();          // one batch: backward, then opt.step()
+ *     scheduler.step();    // after every batch, 200 steps in all
  *   }
  * }
+ * console.log(lrs[0].toPrecision(2), Math.max(...lrs), lrs[199].toExponential(1)); // 0.00012 0.003 1.2e-8: maxLr / 25, maxLr, maxLr / 25 / 1e4
+ * console.log(opt.paramGroups[0].betas[0].toFixed(3)); // 0.950: beta1 went down to 0.85 at the peak and back up to maxMomentum
  * ```
  */
 export class OneCycleLR extends LRScheduler {
+  /** Steps in the cycle; stepping past them throws. */
   totalSteps: number;
+  /** The peak learning rate of each group. */
   maxLrs: number[];
+  /** The final learning rate of each group: `initialLr / finalDivFactor`. */
   minLrs: number[];
+  /** How the learning rate moves within a phase. */
   annealStrategy: 'cos' | 'linear';
+  /** @internal The phases: their end steps and which bounds they move between. */
   schedulePhases: Phase[];
+  /** @internal Where and between which bounds the momentum cycles; null without cycleMomentum. */
   momentum: MomentumCycle | null;
 
   constructor(optimizer: SchedulerOptimizer, options: OneCycleLROptions) {

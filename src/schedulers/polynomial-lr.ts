@@ -19,11 +19,22 @@ export interface PolynomialLROptions {
  *
  * @example
  * ```ts
- * const scheduler = new PolynomialLR(optimizer, { totalIters: 1000, power: 0.9 });
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1 });
+ * const scheduler = new PolynomialLR(optimizer, { totalIters: 4, power: 2 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs); // [0.1, 0.05625, 0.025, 0.00625, 0]: 0.1 * (1 - e/4)^2, to float rounding
  * ```
  */
 export class PolynomialLR extends LRScheduler {
+  /** The epochs until the learning rate reaches 0. */
   totalIters: number;
+  /** The polynomial's power. */
   power: number;
 
   constructor(optimizer: SchedulerOptimizer, options: PolynomialLROptions = {}) {

@@ -38,28 +38,43 @@ export interface ReduceLROnPlateauOptions {
  *
  * @example
  * ```ts
- * const scheduler = new ReduceLROnPlateau(optimizer, { mode: 'min', factor: 0.5, patience: 3 });
- * for (let epoch = 0; epoch < 100; epoch++) {
- *   train();
- *   scheduler.step(validationLoss());
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1 });
+ * const scheduler = new ReduceLROnPlateau(optimizer, { mode: 'min', factor: 0.5, patience: 2 });
+ * const validationLosses = [1.0, 0.8, 0.7, 0.7, 0.7, 0.7, 0.69, 0.7];
+ * for (const loss of validationLosses) {
+ *   optimizer.step();       // an epoch of training
+ *   scheduler.step(loss);   // after each evaluation
  * }
+ * console.log(scheduler.getLastLr()); // [0.05]: halved after three evaluations without improvement
  * ```
  */
 export class ReduceLROnPlateau {
+  /** The class name, used in messages. */
   readonly name = 'ReduceLROnPlateau';
+  /** The optimizer whose param groups this scheduler writes. */
   readonly optimizer: SchedulerOptimizer;
+  /** Whether a lower (`min`) or a higher (`max`) metric is better. */
   mode: 'min' | 'max';
+  /** Factor of each reduction. */
   factor: number;
+  /** Evaluations without improvement tolerated before a reduction. */
   patience: number;
+  /** The improvement that counts, relative or absolute (`thresholdMode`). */
   threshold: number;
+  /** Whether `threshold` is relative to `best` or absolute. */
   thresholdMode: 'rel' | 'abs';
+  /** Evaluations to wait after a reduction before counting again. */
   cooldown: number;
+  /** The lowest learning rate of each group. */
   minLrs: number[];
+  /** A reduction smaller than this is not applied. */
   eps: number;
   /** The best metric so far (Infinity, or -Infinity in max mode, before the first). */
   best: number;
   /** Consecutive evaluations without improvement. */
   numBadEpochs = 0;
+  /** Evaluations left in the current cooldown. */
   cooldownCounter = 0;
   /** Evaluations so far. */
   lastEpoch = 0;
@@ -90,6 +105,7 @@ export class ReduceLROnPlateau {
     return this.thresholdMode === 'rel' ? a > best * (this.threshold + 1) : a > best + this.threshold;
   }
 
+  /** Whether a cooldown is running (`cooldownCounter > 0`). */
   get inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }

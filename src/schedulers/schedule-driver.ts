@@ -22,22 +22,33 @@ export interface ScheduleDriverOptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new AdamW([w], { lr: 1e-3 });
  * const schedule = warmupCosineDecaySchedule({ initValue: 0, peakValue: 1e-3, warmupSteps: 500, decaySteps: 10_000 });
  * const scheduler = new ScheduleDriver(optimizer, { schedule });
  * // weight decay on its own schedule, and Adam's beta1:
- * new ScheduleDriver(optimizer, { key: 'weightDecay', schedule: linearSchedule({ initValue: 0, endValue: 0.05, transitionSteps: 10_000 }) });
- * new ScheduleDriver(optimizer, { key: 'betas', index: 0, schedule: constantSchedule(0.9) });
- * for (const batch of batches) {
- *   trainBatch(batch);  // optimizer.step()
+ * const decay = new ScheduleDriver(optimizer, { key: 'weightDecay', schedule: linearSchedule({ initValue: 0, endValue: 0.05, transitionSteps: 10_000 }) });
+ * const beta1 = new ScheduleDriver(optimizer, { key: 'betas', index: 0, schedule: constantSchedule(0.9) });
+ * for (let step = 0; step < 500; step++) {
+ *   optimizer.step();   // one batch
  *   scheduler.step();
+ *   decay.step();
+ *   beta1.step();
  * }
+ * const { lr, weightDecay, betas } = optimizer.paramGroups[0];
+ * console.log(lr, weightDecay, betas); // 0.001 0.0025 [0.9, 0.999] (to float rounding): the peak lr after the warmup
  * ```
  */
 export class ScheduleDriver extends Scheduler {
+  /** The class name, used in messages. */
   readonly name = 'ScheduleDriver';
+  /** The optimizer whose param groups this driver writes. */
   readonly optimizer: SchedulerOptimizer;
+  /** One schedule per group. */
   readonly schedules: Schedule[];
+  /** The group hyperparameter written (`'lr'`, `'weightDecay'`, `'betas'`, ...). */
   readonly key: string;
+  /** The element written of a list-valued hyperparameter, or null for a number. */
   readonly index: number | null;
   /** The step count the values were last computed for (0 after construction). */
   count = 0;

@@ -16,7 +16,13 @@ import * as check from '../validate.js';
 
 /** What a scheduler needs of an optimizer: its live param groups (with `lr`) and its defaults. */
 export interface SchedulerOptimizer {
-  readonly paramGroups: { lr: number; [key: string]: unknown }[];
+  /** The live param groups the scheduler writes. */
+  readonly paramGroups: {
+    /** The group's learning rate. */
+    lr: number;
+    [key: string]: unknown;
+  }[];
+  /** The optimizer's defaults (tells whether it has `momentum` or `betas`, for momentum cycling). */
   readonly defaults: object;
 }
 
@@ -61,6 +67,18 @@ export function groupLrs(optimizer: SchedulerOptimizer): number[] {
  * Reads a scheduler state dict entry by entry, checking each, so that `loadStateDict` can
  * check everything before it changes anything. Messages name the entry:
  * `Expected an integer >= 0 for StepLR state last_epoch but received -3`.
+ * For custom schedulers' `readOptions` (see {@link LRScheduler}).
+ *
+ * @example
+ * ```ts
+ * const r = new StateReader({ last_epoch: 3, gammas: [0.5, 0.1], mode: 'min' }, 'MyScheduler');
+ * console.log(r.integer('last_epoch', { min: 0 }), r.numbers('gammas', 2), r.oneOf('mode', ['min', 'max'])); // 3 [0.5, 0.1] min
+ * try {
+ *   new StateReader({ last_epoch: -3 }, 'MyScheduler').integer('last_epoch', { min: 0 });
+ * } catch (e) {
+ *   console.log((e as Error).message); // Expected an integer >= 0 for MyScheduler state last_epoch but received -3
+ * }
+ * ```
  */
 export class StateReader {
   private readonly sd: Record<string, unknown>;
@@ -79,23 +97,28 @@ export class StateReader {
     return `${this.owner} state ${key}`;
   }
 
+  /** The entry `key` as it is; throws a RangeError when the state dict has none. */
   raw(key: string): unknown {
     if (!(key in this.sd)) throw new RangeError(`${this.owner}.loadStateDict: the state dict has no ${key}`);
     return this.sd[key];
   }
 
+  /** The entry `key`: a finite number in `interval` (`{ min, max, minOpen, maxOpen }`, all optional). */
   number(key: string, interval: check.Interval = {}): number {
     return check.number(this.where(key), this.raw(key), interval);
   }
 
+  /** The entry `key`: an integer in `interval` (`{ min, max, minOpen, maxOpen }`, all optional). */
   integer(key: string, interval: check.Interval = {}): number {
     return check.integer(this.where(key), this.raw(key), interval);
   }
 
+  /** The entry `key`: a boolean. */
   boolean(key: string): boolean {
     return check.boolean(this.where(key), this.raw(key));
   }
 
+  /** The entry `key`: one of the strings `choices`. */
   oneOf<T extends string>(key: string, choices: readonly T[]): T {
     return check.oneOf(this.where(key), this.raw(key), choices);
   }
@@ -132,13 +155,25 @@ export class StateReader {
  *
  * @example
  * ```ts
+ * // Any scheduler but ReduceLROnPlateau saves and restores the same way.
  * function save(scheduler: Scheduler): string {
  *   return JSON.stringify(scheduler.stateDict());
  * }
+ * const optimizer = new SGD([new Parameter(4)], { lr: 0.1 });
+ * const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
+ * for (let epoch = 0; epoch < 5; epoch++) scheduler.step();
+ * const saved = save(scheduler);
+ *
+ * const optimizer2 = new SGD([new Parameter(4)], { lr: 0.1 });
+ * const resumed = new StepLR(optimizer2, { stepSize: 2, gamma: 0.5 });
+ * resumed.loadStateDict(JSON.parse(saved));
+ * console.log(resumed.getLastLr(), optimizer2.paramGroups[0].lr); // [0.025] 0.025
  * ```
  */
 export abstract class Scheduler {
+  /** The optimizer whose param groups this scheduler writes. */
   abstract readonly optimizer: SchedulerOptimizer;
+  /** The learning rates last written, one per group (`getLastLr()` returns a copy; PyTorch's `_last_lr`). */
   protected lastLr: number[] = [];
 
   /** Advances one epoch (or batch, for the per-batch schedulers) and writes the new learning rates. */
@@ -202,16 +237,34 @@ export abstract class Scheduler {
  *     return () => { this.every = every; };
  *   }
  * }
+ *
+ * const optimizer = new SGD([new Parameter(4)], { lr: 0.1 });
+ * const scheduler = new Halving(optimizer, 2);
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(scheduler.getLastLr()); // [0.025]: halved at epochs 2 and 4
+ * console.log(scheduler.stateDict()); // { every: 2, last_epoch: 4, base_lrs: [0.1], _last_lr: [0.025] }
  * ```
  */
 export abstract class LRScheduler extends Scheduler {
+  /** The optimizer whose param groups this scheduler writes. */
   readonly optimizer: SchedulerOptimizer;
   /** The learning rates the schedule starts from: the groups' `initialLr`. */
   baseLrs: number[];
   /** Steps taken: 0 after construction, +1 per `step()` (PyTorch's `last_epoch`). */
   lastEpoch = -1;
 
-  protected constructor(optimizer: SchedulerOptimizer, readonly name: string) {
+  /**
+   * Gives each group an `initialLr` (the first scheduler attached to an optimizer does) and
+   * takes `baseLrs` from them; `name` is the class name used in messages.
+   */
+  protected constructor(
+    optimizer: SchedulerOptimizer,
+    /** The scheduler's class name (PyTorch's), used in messages. */
+    readonly name: string,
+  ) {
     super();
     checkOptimizer(optimizer, name);
     this.optimizer = optimizer;

@@ -37,6 +37,8 @@ function bisectRight(milestones: readonly number[], epoch: number): number {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new AdamW([w], { lr: 1e-3 });
  * // linear warmup for 500 steps, then cosine annealing to 0 over the remaining 9500
  * const scheduler = new SequentialLR(optimizer, {
  *   schedulers: [
@@ -45,12 +47,23 @@ function bisectRight(milestones: readonly number[], epoch: number): number {
  *   ],
  *   milestones: [500],
  * });
+ * const lrs: number[] = [];
+ * for (let step = 0; step < 10_000; step++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs[0], lrs[500], lrs[5250].toExponential(2)); // 0.00001 0.001 5.00e-4 (to float rounding)
  * ```
  */
 export class SequentialLR extends Scheduler {
+  /** The class name, used in messages. */
   readonly name = 'SequentialLR';
+  /** The optimizer the schedulers write. */
   readonly optimizer: SchedulerOptimizer;
+  /** The schedulers, in the order they run. */
   readonly schedulers: readonly Scheduler[];
+  /** The steps at which the next scheduler starts (one fewer than the schedulers). */
   milestones: number[];
   /** Steps taken: 0 after construction. */
   lastEpoch = 0;

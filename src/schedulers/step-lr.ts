@@ -20,15 +20,20 @@ export interface StepLROptions {
  *
  * @example
  * ```ts
+ * const w = new Parameter(4);
+ * const optimizer = new SGD([w], { lr: 0.1, momentum: 0.9 });
  * const scheduler = new StepLR(optimizer, { stepSize: 30, gamma: 0.1 });
  * for (let epoch = 0; epoch < 100; epoch++) {
- *   train(); // optimizer.step() per batch
- *   scheduler.step();
+ *   optimizer.step();  // an epoch of training: backward and optimizer.step() per batch
+ *   scheduler.step();  // once per epoch
  * }
+ * console.log(scheduler.getLastLr()); // [0.0001] (epochs 30, 60 and 90 decayed it)
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between two decays. */
   stepSize: number;
+  /** Factor of each decay. */
   gamma: number;
 
   constructor(optimizer: SchedulerOptimizer, options: StepLROptions) {

@@ -26,16 +26,25 @@ export interface EarlyStoppingOptions {
 
 /** `EarlyStopping.stateDict()`: counters, the best value (null before any), and the snapshot. */
 export interface EarlyStoppingStateDict {
+  /** Evaluations seen. */
   epoch: number;
+  /** Evaluations since the last improvement. */
   wait: number;
+  /** The best metric so far, or null before any. */
   best: number | null;
+  /** The evaluation of the best metric. */
   best_epoch: number;
+  /** The evaluation at which `step` first returned true, or null. */
   stopped_epoch: number | null;
+  /** Copies of the parameters at the best evaluation (with `restoreBestWeights`), or null. */
   best_weights: Float32Array[] | null;
 }
 
 /** What `loadStateDict` accepts: `EarlyStoppingStateDict`, buffers possibly as number arrays (JSON). */
-export type EarlyStoppingStateDictInput = Omit<EarlyStoppingStateDict, 'best_weights'> & { best_weights: ArrayLike<number>[] | null };
+export type EarlyStoppingStateDictInput = Omit<EarlyStoppingStateDict, 'best_weights'> & {
+  /** Copies of the parameters at the best evaluation, as Float32Arrays or number arrays, or null. */
+  best_weights: ArrayLike<number>[] | null;
+};
 
 /**
  * Tells a training loop when a validation metric has stopped improving, as Keras's
@@ -53,21 +62,33 @@ export type EarlyStoppingStateDictInput = Omit<EarlyStoppingStateDict, 'best_wei
  *
  * @example
  * ```ts
- * const stopper = new EarlyStopping({ patience: 5, minDelta: 1e-4, restoreBestWeights: true, params: model.parameters() });
- * for (let epoch = 0; epoch < 200; epoch++) {
- *   trainOneEpoch();
- *   if (stopper.step(validationLoss())) break;
+ * const w = new Parameter(2);
+ * const stopper = new EarlyStopping({ patience: 2, minDelta: 1e-4, restoreBestWeights: true, params: [w] });
+ * const validationLosses = [0.9, 0.5, 0.4, 0.45, 0.41, 0.42, 0.3];
+ * let epoch = 0;
+ * for (; epoch < validationLosses.length; epoch++) {
+ *   w.data.fill(epoch);  // stand-in for an epoch of training
+ *   if (stopper.step(validationLosses[epoch])) break;
  * }
+ * console.log(epoch, stopper.bestEpoch, stopper.best); // 4 2 0.4: stopped two evaluations after the best
  * stopper.restoreBest(); // the parameters of the best validation loss
+ * console.log(w.data);   // Float32Array(2) [ 2, 2 ]
  * ```
  */
 export class EarlyStopping {
+  /** Whether a lower (`min`) or higher (`max`) metric is better. */
   readonly mode: 'min' | 'max';
+  /** Evaluations without improvement after which to stop. */
   readonly patience: number;
+  /** The smallest change that counts as an improvement (>= 0). */
   readonly minDelta: number;
+  /** The value the metric must beat, or null. */
   readonly baseline: number | null;
+  /** Evaluations ignored at the start. */
   readonly startFromEpoch: number;
+  /** Whether the parameters are snapshotted at each new best. */
   readonly restoreBestWeights: boolean;
+  /** The parameters snapshotted and restored. */
   readonly params: ParamLike[];
   /** Evaluations seen. */
   epoch = 0;

@@ -9,9 +9,19 @@ import * as check from '../validate.js';
 
 /** What the range test needs of an optimizer. */
 export interface RangeTestOptimizer {
-  readonly paramGroups: { lr: number; params: ParamLike[]; [key: string]: unknown }[];
+  /** The live param groups: the test writes each one's `lr` and snapshots its `params`. */
+  readonly paramGroups: {
+    /** The group's learning rate. */
+    lr: number;
+    /** The group's parameters. */
+    params: ParamLike[];
+    [key: string]: unknown;
+  }[];
+  /** One optimization step. */
   step(): unknown;
+  /** The optimizer's state, taken before the sweep. */
   stateDict(): StateDict;
+  /** Restores the state taken before the sweep. */
   loadStateDict(stateDict: StateDictInput): void;
 }
 
@@ -79,15 +89,26 @@ export interface LrRangeTestResult {
  *
  * @example
  * ```ts
- * const { suggestedLr, lrs, smoothedLosses } = lrRangeTest(optimizer, {
- *   trainStep: (i) => {
- *     const batch = batches[i % batches.length];
- *     model.forward(batch.x);
- *     return model.backward(batch.y); // writes the gradients, returns the loss
+ * // A model to fit: w towards noisy targets, loss sum (w - t)^2 (SGD diverges above lr = 1).
+ * const w = new Parameter(16);
+ * const optimizer = new SGD([w], { lr: 0.01 });
+ * const { suggestedLr, minLossLr, lrs, stoppedEarly } = lrRangeTest(optimizer, {
+ *   trainStep: (iteration) => {
+ *     // forward and backward on batch `iteration`: write every gradient, return the loss
+ *     let loss = 0;
+ *     w.data.forEach((v, j) => {
+ *       const t = Math.sin(j) + 0.01 * Math.sin(7 * iteration + j); // the batch's target
+ *       loss += (v - t) ** 2;
+ *       w.grad![j] = 2 * (v - t);
+ *     });
+ *     return loss;
  *   },
- *   startLr: 1e-6,
- *   endLr: 1,
+ *   startLr: 1e-4,
+ *   endLr: 10,
  * });
+ * console.log(stoppedEarly, lrs.length < 100);     // diverged true: it stopped once the loss blew up
+ * console.log(suggestedLr! > 1e-3 && suggestedLr! < minLossLr); // true: steepest descent, before the minimum
+ * console.log(w.data[1], optimizer.paramGroups[0].lr); // 0 0.01: parameters and optimizer put back
  * optimizer.paramGroups.forEach((g) => (g.lr = suggestedLr ?? 1e-3));
  * ```
  */
