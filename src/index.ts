@@ -34,7 +34,7 @@ export {
   type BackendName,
   type Isa,
 } from './backend.js';
-export { invalidParameterError } from './validate.js';
+export { invalidParameterError, type Interval } from './validate.js';
 export { clipGradNorm, clipGradValue, getTotalNorm, type GradSource, type NormOptions } from './utils/clip.js';
 export { SkipNonFinite, type GuardedStep, type GuardedStepOptions, type SkipNonFiniteOptions } from './utils/skip-non-finite.js';
 export { MultiSteps, type MultiStepsStateDict, type MultiStepsStateDictInput } from './utils/multi-steps.js';

@@ -34,11 +34,18 @@ export function invalidParameterError(name: string, expected: string, value: unk
   return typeof value === 'number' ? new RangeError(message) : new TypeError(message);
 }
 
-/** A numeric interval; `minOpen`/`maxOpen` exclude the bound. */
+/**
+ * A numeric interval, as the validation helpers (and {@link StateReader}) take it, for example
+ * `{ min: 0, max: 1, maxOpen: true }` for [0, 1).
+ */
 export interface Interval {
+  /** The lower bound (none when absent). */
   min?: number;
+  /** The upper bound (none when absent). */
   max?: number;
+  /** Exclude the lower bound. Default false. */
   minOpen?: boolean;
+  /** Exclude the upper bound. Default false. */
   maxOpen?: boolean;
 }
 
