@@ -1,0 +1,73 @@
+/**
+ * One measured cell of the benchmark, as printed and written to the JSON.
+ */
+import type { Isa } from '../../src/index.js';
+
+import type { RunnerKind } from './runners.js';
+import type { Timing } from './timing.js';
+
+export interface Row {
+  /** The suite that measured it (`sweep`, `tensors`, `gpt2`). */
+  suite: string;
+  /** The parameter layout: a size (`4M`), `2000x512`, `1x1024000`, `gpt2-small`. */
+  layout: string;
+  /** The optimizer, or `triad` for the bandwidth probe. */
+  optimizer: string;
+  /** The runner's label (`native/avx512/t2`, `js`, `tfjs-cpu`, `tfjs-wasm`). */
+  backend: string;
+  kind: RunnerKind;
+  isa: Isa | null;
+  threads: number;
+  /** Elements stepped (all tensors together). */
+  elements: number;
+  tensors: number;
+  /** Bytes moved per element per step (reads + writes; the triad's includes write-allocate). */
+  bytesPerElement: number;
+  /** Median milliseconds per step. */
+  msPerStep: number;
+  /** Fastest sample, milliseconds per step. */
+  minMsPerStep: number;
+  /** Millions of elements per second at the median. */
+  melemPerSec: number;
+  /** elements x bytesPerElement / median time, in GB/s (1e9 B). */
+  gbPerSec: number;
+  /** The triad's GB/s at the same element count and thread count; null without the native addon. */
+  boundGbPerSec: number | null;
+  /** gbPerSec / boundGbPerSec: the step's speed as a fraction of the bandwidth bound. */
+  fractionOfBound: number | null;
+  samples: number;
+  stepsPerSample: number;
+  stepsTimed: number;
+}
+
+/** What a row says about where it was measured. */
+export interface Cell {
+  suite: string;
+  layout: string;
+  optimizer: string;
+  backend: string;
+  kind: RunnerKind;
+  isa: Isa | null;
+  threads: number;
+  elements: number;
+  tensors: number;
+  bytesPerStep: number;
+}
+
+export function toRow(cell: Cell, timing: Timing, boundGbPerSec: number | null): Row {
+  const gbPerSec = cell.bytesPerStep / timing.medianSec / 1e9;
+  const { bytesPerStep, ...where } = cell;
+  return {
+    ...where,
+    bytesPerElement: cell.elements > 0 ? bytesPerStep / cell.elements : 0,
+    msPerStep: timing.medianSec * 1e3,
+    minMsPerStep: timing.minSec * 1e3,
+    melemPerSec: cell.elements / timing.medianSec / 1e6,
+    gbPerSec,
+    boundGbPerSec,
+    fractionOfBound: boundGbPerSec ? gbPerSec / boundGbPerSec : null,
+    samples: timing.samples,
+    stepsPerSample: timing.batch,
+    stepsTimed: timing.steps,
+  };
+}
