@@ -75,7 +75,8 @@ function message(err: unknown): string {
 /** Measures every selected optimizer on every runner the layout takes. */
 export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
   const elements = totalElements(layout.shapes);
-  bench.log(`${layout.suite} ${layout.name} (${sizeLabel(elements)} elements in ${layout.shapes.length} tensors)`);
+  const count = layout.shapes.length;
+  bench.log(`${layout.suite} ${layout.name} (${sizeLabel(elements)} elements in ${count} tensor${count === 1 ? '' : 's'})`);
   const params = layout.build ? layout.build() : makeParams(layout.shapes);
   const best = bench.native[0]?.isa;
   const natives = layout.isas === 'all' ? bench.native : bench.native.filter((r) => r.isa === best);

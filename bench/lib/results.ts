@@ -6,8 +6,9 @@ import type { Isa } from '../../src/index.js';
 import type { RunnerKind } from './runners.js';
 import type { Timing } from './timing.js';
 
-export interface Row {
-  /** The suite that measured it (`sweep`, `tensors`, `gpt2`). */
+/** Where a row was measured. */
+export interface Cell {
+  /** The suite that measured it (`sweep`, `tensors`, `gpt2`; `triad` for the probe). */
   suite: string;
   /** The parameter layout: a size (`4M`), `2000x512`, `1x1024000`, `gpt2-small`. */
   layout: string;
@@ -21,7 +22,13 @@ export interface Row {
   /** Elements stepped (all tensors together). */
   elements: number;
   tensors: number;
-  /** Bytes moved per element per step (reads + writes; the triad's includes write-allocate). */
+  /** Bytes one step moves (reads + writes; the triad's include write-allocate). */
+  bytesPerStep: number;
+}
+
+/** One measured cell, as printed and written to the JSON. */
+export interface Row extends Omit<Cell, 'bytesPerStep'> {
+  /** Bytes moved per element per step. */
   bytesPerElement: number;
   /** Median milliseconds per step. */
   msPerStep: number;
@@ -38,20 +45,6 @@ export interface Row {
   samples: number;
   stepsPerSample: number;
   stepsTimed: number;
-}
-
-/** What a row says about where it was measured. */
-export interface Cell {
-  suite: string;
-  layout: string;
-  optimizer: string;
-  backend: string;
-  kind: RunnerKind;
-  isa: Isa | null;
-  threads: number;
-  elements: number;
-  tensors: number;
-  bytesPerStep: number;
 }
 
 export function toRow(cell: Cell, timing: Timing, boundGbPerSec: number | null): Row {

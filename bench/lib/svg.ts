@@ -77,13 +77,14 @@ export function sweepChart(rows: readonly Row[], triads: readonly Row[], title: 
   const top = 34 + legendH;
   const columns = Math.min(COLUMNS, optimizers.length);
   const width = columns * PANEL_W;
-  const height = top + Math.ceil(optimizers.length / columns) * PANEL_H + 10;
+  const height = top + Math.ceil(optimizers.length / columns) * PANEL_H + 24;
 
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="10" y="${height - 8}" fill="#555">GB/s = elements per second x the optimizer's bytes per element; both axes logarithmic; median time per step. Dashed: the triad bound at the same size and thread count.</text>`,
   );
   legendItems.forEach((item, i) => {
     const x = 10 + (i % perLegendRow) * 200;
