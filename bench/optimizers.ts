@@ -51,6 +51,8 @@ export const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'AdamW', bytesPerElement: 28, create: (p) => new AdamW(p, { lr: 1e-3 }) },
   // with momentum 0.9: reads p, g, momentum_buffer (12 B); writes p, momentum_buffer (8 B)
   { name: 'SGD', bytesPerElement: 20, create: (p) => new SGD(p, { lr: 1e-3, momentum: 0.9 }), tfjs: (tf) => tf.train.momentum(1e-3, 0.9) },
+  // without momentum: reads p, g (8 B); writes p (4 B)
+  { name: 'SGD-plain', bytesPerElement: 12, create: (p) => new SGD(p, { lr: 1e-3 }), tfjs: (tf) => tf.train.sgd(1e-3) },
   // reads p, g, square_avg (12 B); writes p, square_avg (8 B)
   { name: 'RMSprop', bytesPerElement: 20, create: (p) => new RMSprop(p), tfjs: (tf) => tf.train.rmsprop(1e-2, 0.99, 0, 1e-8) },
   // reads p, g, sum (12 B); writes p, sum (8 B)

@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   ];
   printHeader(machine, cli, threads, [...native, ...references], tfjs?.info ?? null, tfjsError);
 
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const started = process.hrtime.bigint();
+  const log = (line: string): void => void process.stderr.write(`[${since(started).toFixed(0).padStart(4)} s] ${line}\n`);
   const bench: Bench = {
     budget: cli.budget,
     optimizers: cli.optimizers,
@@ -127,7 +128,6 @@ async function main(): Promise<void> {
     log,
   };
 
-  const started = process.hrtime.bigint();
   const rows: Row[] = [];
   for (const suite of cli.suites) {
     for (const layout of suite.layouts({ sizes: cli.sizes })) rows.push(...(await runLayout(bench, layout)));
