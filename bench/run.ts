@@ -22,7 +22,7 @@ import { setBackend, setSimd, type Isa } from '../src/index.js';
 import { parseCli, USAGE, type CliOptions } from './lib/cli.js';
 import { fmt, sizeLabel } from './lib/format.js';
 import { runLayout, type Bench } from './lib/layout.js';
-import { machineInfo, type MachineInfo } from './lib/machine.js';
+import { machineInfo, sourceRevision, type MachineInfo } from './lib/machine.js';
 import { failuresText, ratiosTable, targetsTable, timesTable } from './lib/report.js';
 import type { Row } from './lib/results.js';
 import { nativeRunners, referenceRunner, type Runner } from './lib/runners.js';
@@ -56,10 +56,10 @@ function writeFile(file: string, text: string): string {
   return shown.startsWith('..') || path.isAbsolute(shown) ? file : shown;
 }
 
-function printHeader(machine: MachineInfo, cli: CliOptions, threads: number[], runners: Runner[], tfjs: TfjsInfo | null, tfjsError: string | null): void {
+function printHeader(revision: string | null, machine: MachineInfo, cli: CliOptions, threads: number[], runners: Runner[], tfjs: TfjsInfo | null, tfjsError: string | null): void {
   const b = machine.backend;
   const lines = [
-    'fastoptim benchmark',
+    `fastoptim benchmark${revision ? ` at ${revision}` : ''}`,
     `  cpu       ${machine.cpu}, ${machine.cores} logical CPUs, ${machine.caches.join(' ')}, ${machine.memoryGiB.toFixed(1)} GiB; load ${machine.loadAtStart.toFixed(2)}`,
     `  node      ${machine.node} ${machine.platform}-${machine.arch}`,
     `  native    ${b.nativeAvailable ? `ISAs ${b.supportedIsas.join(', ')} (default ${b.isa})` : `UNAVAILABLE (${b.nativeError}): no bandwidth probe, no fraction of bound`}`,
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
     ...(cli.backends.includes('js') ? [referenceRunner('js')] : []),
     ...(tfjs?.info.backends ?? []).map((b) => referenceRunner(`tfjs-${b}`)),
   ];
-  printHeader(machine, cli, threads, [...native, ...references], tfjs?.info ?? null, tfjsError);
+  const revision = sourceRevision(BENCH_DIR);
+  printHeader(revision, machine, cli, threads, [...native, ...references], tfjs?.info ?? null, tfjsError);
 
   const started = process.hrtime.bigint();
   const log = (line: string): void => void process.stderr.write(`[${since(started).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     schema: 1,
     date: new Date().toISOString(),
     argv: process.argv.slice(2),
+    revision,
     mode: cli.mode,
     budget: cli.budget,
     machine: { ...machine, loadAtEnd },

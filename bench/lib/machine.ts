@@ -2,6 +2,7 @@
  * What the numbers came from: CPU, caches, memory, Node, the library's backends and threads,
  * and the load when the run started and ended (other processes make the numbers noisy).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 
@@ -69,4 +70,15 @@ export function machineInfo(): MachineInfo {
     threadPool: threadControl() !== null,
     loadAtStart: os.loadavg()[0],
   };
+}
+
+/** The git commit measured, with `+dirty` when the work tree has changes; null outside a checkout. */
+export function sourceRevision(dir: string): string | null {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') ? `${commit}+dirty` : commit;
+  } catch {
+    return null;
+  }
 }
