@@ -72,7 +72,7 @@ function printHeader(revision: string | null, machine: MachineInfo, cli: CliOpti
     `  mode      ${cli.mode}: per cell warm-up >= ${cli.budget.warmupMinSteps} steps/${cli.budget.warmupSec} s, then >= ${cli.budget.minSamples} samples/${cli.budget.budgetSec} s ` +
       `(>= 3 samples/${cli.budget.maxCellSec} s when slow); median time per step`,
     `  bytes     per element (reads + writes): ${cli.optimizers.map((o) => `${o.name} ${typeof o.bytesPerElement === 'number' ? o.bytesPerElement : 'by shape'}`).join(', ')};`,
-    `            triad ${TRIAD_BYTES_PER_ELEMENT} (reads b, c; a read for ownership, then written); bound = triad GB/s at the same size and thread count`,
+    `            triad ${TRIAD_BYTES_PER_ELEMENT} (reads b, c; a read for ownership, then written); bound = best triad GB/s at the same size and thread count (probed before and after each layout)`,
     '',
   ];
   console.log(lines.join('\n'));
@@ -186,6 +186,7 @@ async function main(): Promise<void> {
     wallSec,
     rows,
     triads,
+    triadProbes: bench.probe.all,
     failures: bench.failures,
     targets,
   };

@@ -47,20 +47,26 @@ export interface Row extends Omit<Cell, 'bytesPerStep'> {
   stepsTimed: number;
 }
 
+/** The row of a measured cell, rated against `boundGbPerSec` (null: no bound). */
 export function toRow(cell: Cell, timing: Timing, boundGbPerSec: number | null): Row {
-  const gbPerSec = cell.bytesPerStep / timing.medianSec / 1e9;
   const { bytesPerStep, ...where } = cell;
-  return {
+  const row: Row = {
     ...where,
     bytesPerElement: cell.elements > 0 ? bytesPerStep / cell.elements : 0,
     msPerStep: timing.medianSec * 1e3,
     minMsPerStep: timing.minSec * 1e3,
     melemPerSec: cell.elements / timing.medianSec / 1e6,
-    gbPerSec,
-    boundGbPerSec,
-    fractionOfBound: boundGbPerSec ? gbPerSec / boundGbPerSec : null,
+    gbPerSec: bytesPerStep / timing.medianSec / 1e9,
+    boundGbPerSec: null,
+    fractionOfBound: null,
     samples: timing.samples,
     stepsPerSample: timing.batch,
     stepsTimed: timing.steps,
   };
+  return rated(row, boundGbPerSec);
+}
+
+/** `row` against another bound. */
+export function rated(row: Row, boundGbPerSec: number | null): Row {
+  return { ...row, boundGbPerSec, fractionOfBound: boundGbPerSec ? row.gbPerSec / boundGbPerSec : null };
 }
