@@ -72,13 +72,11 @@ export function ratiosTable(rows: readonly Row[]): string | null {
       if (!base) continue;
       const ratio = (r: Row | undefined, inverse = false): string =>
         r ? `${(inverse ? base.msPerStep / r.msPerStep : r.msPerStep / base.msPerStep).toFixed(2)}x` : '';
-      lines.push([
-        layout,
-        optimizer,
-        fmt(base.msPerStep),
+      const ratios = [
         ...threadCounts.map((n) => ratio(get((r) => r.kind === 'native' && r.isa === bestIsa && r.threads === n), true)),
         ...references.map((b) => ratio(get((r) => r.backend === b))),
-      ]);
+      ];
+      if (ratios.some((x) => x !== '')) lines.push([layout, optimizer, fmt(base.msPerStep), ...ratios]);
     }
   }
   return lines.length > 0 ? table(headers, lines, 'll') : null;
