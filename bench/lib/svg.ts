@@ -12,6 +12,8 @@ const PANEL_H = 260;
 const PAD = { left: 52, right: 12, top: 26, bottom: 40 };
 const COLUMNS = 3;
 const LEGEND_ROW = 18;
+const LEGEND_W = 190;
+const FOOTNOTE_LINE = 14;
 
 const ISA_COLORS: Record<string, string> = { avx512: '#1f77b4', avx2: '#2ca02c', scalar: '#9467bd' };
 const REFERENCE_COLORS: Record<string, string> = { js: '#ff7f0e', 'tfjs-cpu': '#d62728', 'tfjs-wasm': '#8c564b' };
@@ -72,22 +74,23 @@ export function sweepChart(rows: readonly Row[], triads: readonly Row[], title: 
     ...backends.map((b) => ({ label: b, ...styleOf(sweep.find((r) => r.backend === b)!, maxThreads) })),
     ...threadCounts.map((n, i) => ({ label: `triad bound t${n}`, color: '#444', width: 1.4, dash: i === 0 ? '5 3' : '2 2' })),
   ];
-  const perLegendRow = 5;
-  const legendH = Math.ceil(legendItems.length / perLegendRow) * LEGEND_ROW + 8;
-  const top = 34 + legendH;
   const columns = Math.min(COLUMNS, optimizers.length);
   const width = columns * PANEL_W;
-  const height = top + Math.ceil(optimizers.length / columns) * PANEL_H + 24;
+  const perLegendRow = Math.max(1, Math.floor((width - 10) / LEGEND_W));
+  const legendH = Math.ceil(legendItems.length / perLegendRow) * LEGEND_ROW + 8;
+  const top = 34 + legendH;
+  const height = top + Math.ceil(optimizers.length / columns) * PANEL_H + 2 * FOOTNOTE_LINE + 8;
 
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
-    `<text x="10" y="${height - 8}" fill="#555">GB/s = elements per second x the optimizer's bytes per element; both axes logarithmic; median time per step. Dashed: the triad bound at the same size and thread count.</text>`,
+    `<text x="10" y="${height - 8 - FOOTNOTE_LINE}" fill="#555">GB/s = elements per second x the optimizer's bytes per element; both axes logarithmic; median time per step.</text>`,
+    `<text x="10" y="${height - 8}" fill="#555">Dashed and dotted: the triad bound at the same size and thread count.</text>`,
   );
   legendItems.forEach((item, i) => {
-    const x = 10 + (i % perLegendRow) * 200;
+    const x = 10 + (i % perLegendRow) * LEGEND_W;
     const y = 40 + Math.floor(i / perLegendRow) * LEGEND_ROW;
     const dash = item.dash ? ` stroke-dasharray="${item.dash}"` : '';
     out.push(
