@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     control,
     probe: new BandwidthProbe(isas[0] ?? null, control, cli.budget, log),
     failures: [],
+    brokenTfjs: new Set(),
     log,
   };
 

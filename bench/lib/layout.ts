@@ -58,13 +58,12 @@ export interface Bench {
   control: ThreadControl | null;
   probe: BandwidthProbe;
   failures: Failure[];
+  /** TensorFlow.js backends that threw during this run (a wasm abort leaves the module unusable). */
+  brokenTfjs: Set<TfjsRunnerKind>;
   log(line: string): void;
 }
 
 export type TfjsRunnerKind = 'tfjs-cpu' | 'tfjs-wasm';
-
-/** TensorFlow.js backends that threw during this run. */
-const broken = new Set<TfjsRunnerKind>();
 
 const collectGarbage = (): void => (globalThis as { gc?: () => void }).gc?.();
 
@@ -94,7 +93,7 @@ export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
       isa: runner.isa,
       threads: runner.threads,
       elements,
-      tensors: layout.shapes.length,
+      tensors: count,
       bytesPerStep: bytesPerStep(opt, layout.shapes),
     });
 
@@ -116,7 +115,7 @@ export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
         if (runner.kind !== 'tfjs-cpu' && runner.kind !== 'tfjs-wasm') continue;
         if (elements > bench.tfjsMaxElements[runner.kind]) continue;
         const failure = { suite: layout.suite, layout: layout.name, optimizer: opt.name, backend: runner.label };
-        if (broken.has(runner.kind)) {
+        if (bench.brokenTfjs.has(runner.kind)) {
           bench.failures.push({ ...failure, error: 'skipped: this backend failed earlier in the run' });
           continue;
         }
@@ -132,7 +131,7 @@ export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
           }
         } catch (err) {
           // A wasm abort (out of memory) leaves the module unusable: skip the backend from now on.
-          broken.add(runner.kind);
+          bench.brokenTfjs.add(runner.kind);
           bench.failures.push({ ...failure, error: message(err) });
           bench.log(`    failed: ${message(err)}`);
         }
