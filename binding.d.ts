@@ -108,11 +108,11 @@ export interface AdamaxKernelArgs {
   maximize: boolean;
 }
 
-/** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
+/** The STREAM triad `a[t] = b[t] + scalar * c[t]`: a memory-bandwidth probe. */
 export interface TriadArgs {
-  a: [Float32Array];
-  b: [Float32Array];
-  c: [Float32Array];
+  a: Float32Array[];
+  b: Float32Array[];
+  c: Float32Array[];
   scalar: number;
 }
 
@@ -170,4 +170,10 @@ export interface NativeBinding {
   supportedIsas(): Isa[];
   /** Switch to an instruction set this CPU supports (RangeError otherwise). */
   setIsa(isa: Isa): void;
+  /** Threads the kernels use (the calling thread counts as one). */
+  getNumThreads(): number;
+  /** Sets them: an integer from 1 to 256 (RangeError otherwise). */
+  setNumThreads(n: number): void;
+  /** Cores this process may run on (its CPU affinity). */
+  availableCores(): number;
 }

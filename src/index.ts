@@ -20,6 +20,8 @@ export { Adadelta, type AdadeltaOptions } from './optim/adadelta.js';
 export { Adamax, type AdamaxOptions } from './optim/adamax.js';
 export {
   backendInfo,
+  getNumThreads,
+  setNumThreads,
   setBackend,
   setSimd,
   type BackendInfo,

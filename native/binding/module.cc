@@ -2,6 +2,7 @@
 // kernel of kernels.def (each in binding/<name>.cc) and the instruction-set queries.
 #include "binding/bindings.h"
 #include "dispatch.h"
+#include "engine/pool.h"
 
 namespace fastoptim {
 namespace {
@@ -26,15 +27,34 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(num_threads()));
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  const std::string err = info.Length() == 1 && info[0].IsNumber()
+                              ? set_num_threads(info[0].As<Napi::Number>().DoubleValue())
+                              : "expected an integer from 1 to " + std::to_string(kMaxThreads);
+  if (!err.empty()) throw Napi::RangeError::New(info.Env(), "setNumThreads: " + err);
+  return info.Env().Undefined();
+}
+
+Napi::Value AvailableCores(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(available_cores()));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  const std::string err = init_dispatch();
-  if (!err.empty()) throw Napi::Error::New(env, err);
+  for (const std::string& err : {init_dispatch(), init_threads()})
+    if (!err.empty()) throw Napi::Error::New(env, err);
 #define FO_KERNEL(name, Args) exports.Set(#name, Napi::Function::New(env, bind_##name, #name));
 #include "kernels.def"
 #undef FO_KERNEL
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("availableCores", Napi::Function::New(env, AvailableCores, "availableCores"));
   return exports;
 }
 
