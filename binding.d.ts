@@ -151,7 +151,8 @@ export interface AxpbyArgs {
   b: number;
 }
 
-export interface NativeBinding {
+/** Every kernel of the addon: one call steps one whole group, in place. */
+export interface NativeKernels {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
   rmsprop(args: RmspropKernelArgs): void;
@@ -164,6 +165,19 @@ export interface NativeBinding {
   scale(args: ScaleArgs): void;
   clamp(args: ClampArgs): void;
   axpby(args: AxpbyArgs): void;
+}
+
+/**
+ * The same kernels run off the main thread: the arguments are read and checked at once (a bad
+ * call throws, synchronously, and changes nothing), the kernel runs on a libuv worker thread,
+ * and the Promise resolves when it is done. Every ArrayBuffer the call uses is referenced until
+ * then; one detached meanwhile makes the Promise reject (the results are then undefined).
+ */
+export type AsyncKernels = { [K in keyof NativeKernels]: (args: Parameters<NativeKernels[K]>[0]) => Promise<void> };
+
+export interface NativeBinding extends NativeKernels {
+  /** The kernels, run on a worker thread. */
+  async: AsyncKernels;
   /** The instruction set in use. */
   isa(): Isa;
   /** The instruction sets this CPU supports, best first. */

@@ -89,9 +89,49 @@ if (required && !native.binding) {
 
 let current: BackendName = native.binding ? 'native' : 'js';
 
+/**
+ * While `deferKernels` runs one group's step, the native kernel call it makes goes to the
+ * addon's async kernels (checked at once, run on a worker thread); its Promise is kept here.
+ */
+let deferral: { pending: Promise<void> | null } | null = null;
+
+const deferredKernels = Object.fromEntries(
+  Object.keys(jsKernels).map((name) => [
+    name,
+    (args: never) => {
+      if (deferral!.pending) {
+        // Its arguments may depend on the first call's results, which are not there yet.
+        throw new Error(`stepAsync: a second kernel call (${name}) in one param group; this optimizer must override stepAsync`);
+      }
+      deferral!.pending = native.binding!.async[name as keyof Kernels](args);
+    },
+  ]),
+) as unknown as Kernels;
+
 /** The kernels of the backend in use. */
 export function kernels(): Kernels {
-  return current === 'native' ? native.binding! : jsKernels;
+  if (current !== 'native') return jsKernels;
+  return deferral ? deferredKernels : native.binding!;
+}
+
+/**
+ * Runs `fn` (the synchronous part of one group's step) with the native kernel call it makes
+ * sent to a worker thread; returns that call's Promise, or null when `fn` ran everything
+ * itself (the JS backend). A call the addon refuses throws here, before anything runs.
+ */
+export function deferKernels(fn: () => void): Promise<void> | null {
+  const slot: { pending: Promise<void> | null } = { pending: null };
+  deferral = slot;
+  try {
+    fn();
+  } catch (err) {
+    // A call already on its way must finish before the caller may touch the buffers again.
+    if (slot.pending) return slot.pending.then(() => Promise.reject(err), () => Promise.reject(err));
+    throw err;
+  } finally {
+    deferral = null;
+  }
+  return slot.pending;
 }
 
 /** The raw native addon, or null when it is not loaded (for the benchmark's bandwidth probe). */

@@ -5,6 +5,7 @@
  * options and state and implement `step()`: per group, gather the tensors whose grad is set,
  * compute the per-step scalars in double, and make one kernel call for the whole group.
  */
+import { deferKernels } from './backend.js';
 import type { ParamLike } from './parameter.js';
 
 /** A value in a parameter's state: a number (`step`), a buffer, null (PyTorch's None), or a list (LBFGS's history). */
@@ -100,6 +101,9 @@ export abstract class Optimizer<O extends object> {
 
   protected readonly spec: OptimizerSpec;
 
+  /** True while a `stepAsync()` runs (from its first kernel call until it settles). */
+  private inFlight = false;
+
   protected constructor(params: Params<O>, defaults: O, spec: OptimizerSpec) {
     this.spec = spec;
     this.validate(defaults, '');
@@ -119,13 +123,68 @@ export abstract class Optimizer<O extends object> {
    * hands them to `stepGroup`. Returns the closure's loss, if one was given.
    */
   step(closure?: Closure): number | undefined {
+    this.assertIdle('step');
     const loss = closure?.();
-    this.paramGroups.forEach((group, gi) => {
-      this.validate(group, `paramGroups[${gi}].`);
-      const { params, grads } = this.gather(group, gi);
-      if (params.length > 0) this.stepGroup(group, params, grads);
-    });
+    this.paramGroups.forEach((group, gi) => this.stepOneGroup(group, gi));
     return loss;
+  }
+
+  /**
+   * `step()` with the native kernels run off the main thread: the event loop keeps running while
+   * a large group is stepped. The closure (if any) runs first, synchronously, as in `step()`.
+   * Then, group by group, the arguments are gathered and checked on the main thread (bad input
+   * rejects before anything runs, as `step()` throws), the group's kernel runs on a worker
+   * thread, and the next group starts when it is done. Results are bit-identical to `step()`.
+   *
+   * While it runs, this optimizer refuses `step`, `stepAsync`, `zeroGrad`, `loadStateDict`,
+   * `stateDict` and `addParamGroup` (they throw an Error). The buffers are referenced, so they
+   * cannot be collected; but do not write to the parameters, gradients or state from JS, and do
+   * not transfer (detach) their ArrayBuffers, until the Promise settles (a detached buffer makes
+   * it reject, its results undefined; see README, Threads and async). On the JS backend the
+   * step runs synchronously and the Promise resolves at once.
+   *
+   * @returns The closure's loss, if a closure was given.
+   * @example
+   * ```ts
+   * for (let i = 0; i < steps; i++) {
+   *   computeGradients();           // fills p.grad for every parameter
+   *   await opt.stepAsync();        // other work (I/O, timers) runs meanwhile
+   * }
+   * ```
+   */
+  async stepAsync(closure?: Closure): Promise<number | undefined> {
+    this.assertIdle('stepAsync');
+    const loss = closure?.();
+    this.inFlight = true;
+    try {
+      for (let gi = 0; gi < this.paramGroups.length; gi++) {
+        const group = this.paramGroups[gi];
+        const pending = deferKernels(() => this.stepOneGroup(group, gi));
+        if (pending) await pending;
+      }
+    } finally {
+      this.inFlight = false;
+    }
+    return loss;
+  }
+
+  /** Whether a `stepAsync()` of this optimizer is running. */
+  get stepInFlight(): boolean {
+    return this.inFlight;
+  }
+
+  /** Throws when a `stepAsync()` is running: `what` would race with its kernel. */
+  protected assertIdle(what: string): void {
+    if (this.inFlight) {
+      throw new Error(`${this.spec.name}.${what}: a stepAsync() of this optimizer is still running; await it before calling ${what}()`);
+    }
+  }
+
+  /** One group of `step()`: re-validate (a scheduler may have written it), gather, step. */
+  private stepOneGroup(group: ParamGroup<O>, gi: number): void {
+    this.validate(group, `paramGroups[${gi}].`);
+    const { params, grads } = this.gather(group, gi);
+    if (params.length > 0) this.stepGroup(group, params, grads);
   }
 
   /**
@@ -140,6 +199,7 @@ export abstract class Optimizer<O extends object> {
    * `add_param_group`). A parameter may belong to one group only.
    */
   addParamGroup(group: ParamGroupInput<O>): void {
+    this.assertIdle('addParamGroup');
     if (typeof group !== 'object' || group === null || group.params == null) {
       throw new TypeError(`Expected a param group object with a params list but received ${String(group)}`);
     }
@@ -166,6 +226,7 @@ export abstract class Optimizer<O extends object> {
    * `step()` skips the parameter unless a new gradient is assigned.
    */
   zeroGrad({ setToNone = false }: { setToNone?: boolean } = {}): void {
+    this.assertIdle('zeroGrad');
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (setToNone) p.grad = null;
@@ -181,6 +242,7 @@ export abstract class Optimizer<O extends object> {
    * positions.
    */
   stateDict(): StateDict {
+    this.assertIdle('stateDict');
     const index = new Map<ParamLike, number>();
     const param_groups = this.paramGroups.map((group) => {
       const out: Record<string, unknown> = {};
@@ -213,6 +275,7 @@ export abstract class Optimizer<O extends object> {
    * and changes nothing unless all of it is valid; then replaces the hyperparameters and state.
    */
   loadStateDict(stateDict: StateDictInput): void {
+    this.assertIdle('loadStateDict');
     if (typeof stateDict !== 'object' || stateDict === null || !Array.isArray(stateDict.param_groups) ||
         typeof stateDict.state !== 'object' || stateDict.state === null) {
       throw new TypeError('loadStateDict: expected an object with state and param_groups');

@@ -46,9 +46,16 @@ Napi::Value AvailableCores(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (const std::string& err : {init_dispatch(), init_threads()})
     if (!err.empty()) throw Napi::Error::New(env, err);
-#define FO_KERNEL(name, Args) exports.Set(#name, Napi::Function::New(env, bind_##name, #name));
+  // binding.<name>(args) runs the kernel now; binding.async.<name>(args) returns a Promise
+  // (the same function, told apart by its data pointer, see GroupReader::run).
+  Napi::Object async = Napi::Object::New(env);
+  static int async_tag;
+#define FO_KERNEL(name, Args)                                              \
+  exports.Set(#name, Napi::Function::New(env, bind_##name, #name));        \
+  async.Set(#name, Napi::Function::New(env, bind_##name, #name, &async_tag));
 #include "kernels.def"
 #undef FO_KERNEL
+  exports.Set("async", async);
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));

@@ -18,8 +18,7 @@ Napi::Value bind_triad(const Napi::CallbackInfo& info) {
   a.a = out.data();
   a.b = as_const(b);
   a.c = as_const(c);
-  kernels().triad(a);
-  return info.Env().Undefined();
+  return r.run(kernels().triad, a);
 }
 
 }  // namespace fastoptim
