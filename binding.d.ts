@@ -178,6 +178,8 @@ export type AsyncKernels = { [K in keyof NativeKernels]: (args: Parameters<Nativ
 export interface NativeBinding extends NativeKernels {
   /** The kernels, run on a worker thread. */
   async: AsyncKernels;
+  /** The elementwise kernels (all but the reductions): the ones whose tensors may be merged. */
+  elementwise: (keyof NativeKernels)[];
   /** The instruction set in use. */
   isa(): Isa;
   /** The instruction sets this CPU supports, best first. */

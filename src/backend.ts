@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Isa, NativeBinding } from '../binding.js';
+import { coalesce } from './coalesce.js';
 import * as jsKernels from './kernels/index.js';
 import { invalidParameterError, oneOf } from './validate.js';
 
@@ -89,6 +90,25 @@ if (required && !native.binding) {
 
 let current: BackendName = native.binding ? 'native' : 'js';
 
+type KernelName = keyof Kernels;
+type AnyKernel = (args: never) => unknown;
+
+/**
+ * The native kernels as the optimizers call them: the elementwise ones merge contiguous
+ * tensors first (src/coalesce.ts), now (`sync`) or on a worker thread (`async`).
+ */
+const nativeKernels = (() => {
+  const b = native.binding;
+  if (!b) return null;
+  const merge = new Set(b.elementwise);
+  const wrap = (fn: AnyKernel, name: KernelName): AnyKernel => (merge.has(name) ? (args: never) => fn(coalesce(args as object) as never) : fn);
+  const names = Object.keys(jsKernels) as KernelName[];
+  return {
+    sync: Object.fromEntries(names.map((n) => [n, wrap(b[n] as AnyKernel, n)])) as unknown as Kernels,
+    async: Object.fromEntries(names.map((n) => [n, wrap(b.async[n] as AnyKernel, n)])) as unknown as Record<KernelName, (args: never) => Promise<void>>,
+  };
+})();
+
 /**
  * While `deferKernels` runs one group's step, the native kernel call it makes goes to the
  * addon's async kernels (checked at once, run on a worker thread); its Promise is kept here.
@@ -103,7 +123,7 @@ const deferredKernels = Object.fromEntries(
         // Its arguments may depend on the first call's results, which are not there yet.
         throw new Error(`stepAsync: a second kernel call (${name}) in one param group; this optimizer must override stepAsync`);
       }
-      deferral!.pending = native.binding!.async[name as keyof Kernels](args);
+      deferral!.pending = nativeKernels!.async[name as KernelName](args);
     },
   ]),
 ) as unknown as Kernels;
@@ -111,7 +131,7 @@ const deferredKernels = Object.fromEntries(
 /** The kernels of the backend in use. */
 export function kernels(): Kernels {
   if (current !== 'native') return jsKernels;
-  return deferral ? deferredKernels : native.binding!;
+  return deferral ? deferredKernels : nativeKernels!.sync;
 }
 
 /**

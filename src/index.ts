@@ -1,4 +1,5 @@
 export { Parameter, type ParamLike, type ParameterOptions } from './parameter.js';
+export { ParameterArena, type ParameterArenaOptions } from './arena.js';
 export {
   Optimizer,
   type Closure,

@@ -6,6 +6,7 @@
  * compute the per-step scalars in double, and make one kernel call for the whole group.
  */
 import { deferKernels } from './backend.js';
+import { adoptStateBuffer } from './optim/state.js';
 import type { ParamLike } from './parameter.js';
 
 /** A value in a parameter's state: a number (`step`), a buffer, null (PyTorch's None), or a list (LBFGS's history). */
@@ -341,6 +342,14 @@ export abstract class Optimizer<O extends object> {
       const group = this.paramGroups[i] as Record<string, unknown>;
       Object.assign(group, g);
     });
+    for (const [p, s] of newState) {
+      // Buffers of arena parameters go back into the arena (in place where they were).
+      const current = this.state.get(p);
+      for (const { key, kind } of this.spec.state) {
+        const v = s[key];
+        if ((kind === 'tensor' || kind === 'tensorOrNull') && v instanceof Float32Array) s[key] = adoptStateBuffer(p, key, v, current?.[key]);
+      }
+    }
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
   }
@@ -352,9 +361,11 @@ export abstract class Optimizer<O extends object> {
   protected gather(group: ParamGroup<O>, groupIndex: number): { params: ParamLike[]; grads: Float32Array[] } {
     const params: ParamLike[] = [];
     const grads: Float32Array[] = [];
-    group.params.forEach((p, i) => {
+    const list = group.params;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
       const g = p.grad;
-      if (g === null || g === undefined) return;
+      if (g === null || g === undefined) continue;
       if (!(g instanceof Float32Array)) {
         throw new TypeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad must be a Float32Array or null`);
       }
@@ -363,7 +374,7 @@ export abstract class Optimizer<O extends object> {
       }
       params.push(p);
       grads.push(g);
-    });
+    }
     return { params, grads };
   }
 }

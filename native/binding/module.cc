@@ -56,6 +56,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #include "kernels.def"
 #undef FO_KERNEL
   exports.Set("async", async);
+  // The kernels whose results do not depend on where a group is cut into tensors (FO_KERNEL:
+  // elementwise), which the host may therefore merge (src/coalesce.ts); not the reductions.
+  Napi::Array elementwise = Napi::Array::New(env);
+#define FO_KERNEL(name, Args) elementwise.Set(elementwise.Length(), Napi::String::New(env, #name));
+#define FO_KERNEL_GROUP(name, Args)
+#include "kernels.def"
+#undef FO_KERNEL_GROUP
+#undef FO_KERNEL
+  exports.Set("elementwise", elementwise);
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
