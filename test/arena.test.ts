@@ -7,7 +7,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, Parameter, ParameterArena, SGD, type Optimizer } from '../src/index.js';
+import { Adam, Parameter, ParameterArena, SGD } from '../src/index.js';
+import { runBytes } from './helpers/bytes.js';
 import { coalesce } from '../src/coalesce.js';
 import { optimDb, type OptimCase } from './helpers/optim-db.js';
 import { rng } from './helpers/random.js';
@@ -44,11 +45,6 @@ function setGrads(params: Parameter[], g: (Float32Array | null)[]) {
   });
 }
 
-function bytes(params: Parameter[], opt: Optimizer<object>): Buffer {
-  const views: Float32Array[] = params.map((p) => p.data);
-  for (const entry of Object.values(opt.stateDict().state)) for (const v of Object.values(entry)) if (v instanceof Float32Array) views.push(v);
-  return Buffer.concat(views.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
-}
 
 describe('layout', () => {
   it('lays the parameters out back to back, gradients likewise, regions on 64-byte boundaries', () => {
@@ -142,7 +138,7 @@ describe('state', () => {
       run.arena.parameters.forEach((p, j) => p.grad!.set(GRADS[2][j] ?? new Float32Array(p.data.length)));
       run.opt.step();
     }
-    expect(bytes(b.arena.parameters, b.opt).equals(bytes(a.arena.parameters, a.opt))).toBe(true);
+    expect(runBytes(b.arena.parameters, b.opt).equals(runBytes(a.arena.parameters, a.opt))).toBe(true);
   });
 });
 
@@ -186,7 +182,7 @@ describe.each(allTargets)('$name: arena parameters give the same bytes as separa
     const arena = new ParameterArena(SIZES, { stateBuffers: 3 });
     const a = train(c, target, separate);
     const b = train(c, target, arena.parameters);
-    expect(bytes(arena.parameters, b).equals(bytes(separate, a))).toBe(true);
+    expect(runBytes(arena.parameters, b).equals(runBytes(separate, a))).toBe(true);
     const states = [...b.state.values()];
     expect(states.length).toBeGreaterThan(0);
     for (const s of states) for (const v of Object.values(s)) if (v instanceof Float32Array) expect(arena.contains(v)).toBe(true);
@@ -206,6 +202,6 @@ describe.each(allTargets)('$name: arena parameters give the same bytes as separa
       structuredClone(arena.buffer, { transfer: [arena.buffer] });
       await pending;
     }
-    expect(bytes(arena.parameters, b).equals(bytes(separate, a))).toBe(true);
+    expect(runBytes(arena.parameters, b).equals(runBytes(separate, a))).toBe(true);
   });
 });

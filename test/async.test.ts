@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, LBFGS, Parameter, SGD, getNumThreads, setNumThreads, type Optimizer } from '../src/index.js';
+import { Adam, LBFGS, Parameter, SGD, getNumThreads, setNumThreads } from '../src/index.js';
+import { firstDifference, runBytes } from './helpers/bytes.js';
 import { optimDb, type OptimCase } from './helpers/optim-db.js';
 import { rng } from './helpers/random.js';
 import { allTargets, nativeTargets, useDefault, type Target } from './helpers/targets.js';
@@ -18,7 +19,7 @@ afterAll(() => {
 });
 
 // Small and odd sizes, and one large enough for the thread engine to split (on 2 threads).
-const SIZES = [0, 3, 17, 1000, 90_001];
+const SIZES = [0, 3, 17, 1000, 150_001];
 const STEPS = 3;
 const r0 = rng(11);
 const INITIAL = SIZES.map((n) => r0.normals(n));
@@ -42,19 +43,13 @@ async function run(c: OptimCase, target: Target, useAsync: boolean) {
   return { params, opt };
 }
 
-function bytes(r: { params: Parameter[]; opt: Optimizer<object> }): Buffer {
-  const views: Float32Array[] = r.params.map((p) => p.data);
-  const { state } = r.opt.stateDict();
-  for (const entry of Object.values(state)) for (const v of Object.values(entry)) if (v instanceof Float32Array) views.push(v);
-  return Buffer.concat([...views.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)), Buffer.from(JSON.stringify(state, (_k, v) => (v instanceof Float32Array ? v.length : v)))]);
-}
 
 describe.each(allTargets)('$name: stepAsync equals step', (target) => {
   it.each(optimDb.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     setNumThreads(2);
-    const sync = bytes(await run(c, target, false));
-    const async = bytes(await run(c, target, true));
-    expect(async.equals(sync)).toBe(true);
+    const sync = await run(c, target, false);
+    const async = await run(c, target, true);
+    expect(firstDifference(runBytes(async.params, async.opt), runBytes(sync.params, sync.opt))).toBe(-1);
     setNumThreads(DEFAULT_THREADS);
   });
 });

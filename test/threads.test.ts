@@ -6,9 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { clipGradNorm, getNumThreads, getTotalNorm, Parameter, setNumThreads, type Optimizer } from '../src/index.js';
+import { clipGradNorm, getNumThreads, getTotalNorm, Parameter, setNumThreads } from '../src/index.js';
 import { nativeBinding } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
+import { firstDifference, runBytes } from './helpers/bytes.js';
 import { maxRelativeError } from './helpers/close.js';
 import { optimDb, type OptimCase } from './helpers/optim-db.js';
 import { rng } from './helpers/random.js';
@@ -20,7 +21,7 @@ afterAll(() => {
   useDefault();
 });
 
-// Sizes around the engine's threshold (32K elements per thread) and a large tensor that
+// Sizes around the engine's threshold (64K elements per thread) and a large tensor that
 // three threads split mid-way, plus a few small and odd ones: 263,198 elements in all.
 const SIZES = [5, 40_000, 17, 70_001, 0, 150_003, 1000, 2172];
 const STEPS = 3;
@@ -48,17 +49,6 @@ function run(c: OptimCase, target: Target) {
   return { params, opt };
 }
 
-/** Every byte of the parameters and of the state, in order, as one Buffer. */
-function bytes(r: { params: Parameter[]; opt: Optimizer<object> }): Buffer {
-  const views: Float32Array[] = r.params.map((p) => p.data);
-  for (const entry of Object.values(r.opt.stateDict().state)) {
-    for (const v of Object.values(entry)) if (v instanceof Float32Array) views.push(v);
-  }
-  return Buffer.concat(views.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)));
-}
-
-/** Where two byte strings first differ (-1 when equal), so a failure says where. */
-const firstDifference = (a: Buffer, b: Buffer) => (a.equals(b) ? -1 : a.findIndex((x, i) => x !== b[i]));
 
 describe('setNumThreads / getNumThreads', () => {
   it('defaults to the available cores and reads back what was set', () => {
@@ -103,7 +93,7 @@ describe.each(nativeTargets)('$name on 1, 2 and 3 threads', (target) => {
     for (const n of THREADS) {
       setNumThreads(n);
       const actual = run(c, target);
-      const b = bytes(actual);
+      const b = runBytes(actual.params, actual.opt);
       if (first === null) first = b;
       else expect(firstDifference(b, first), `first byte that differs, ${n} threads vs 1`).toBe(-1);
       expected.forEach((p, j) => {

@@ -23,12 +23,12 @@
 namespace fastoptim {
 namespace {
 
-// Below this many elements per thread, a thread is not worth waking. Adam on one AVX-512 core
-// of the 2-core EPYC VM, buffers in cache: 3.2 us at 8K elements, 6.9 us at 32K, 12.6 us at
-// 64K; a wake-up of a sleeping worker costs 5-50 us, of a spinning one about 1-3 us
-// (bench/engine.ts, "handoff"). Below 32K elements a thread's share is worth less than a
-// wake-up; the threshold is per thread, so 3 threads need 96K elements.
-constexpr size_t kMinElementsPerThread = 32768;
+// Below this many elements per thread, a thread is not worth waking. Measured with
+// bench/engine.ts ("handoff": Adam through opt.step, buffers in cache) on the 2-core AVX-512
+// EPYC VM: 1 thread vs 2 at 64K elements 14.8 vs 16.5 us (2 threads lose), at 128K 31.2 vs
+// 26.8 us, at 256K 53.5 vs 40.3, at 512K 110 vs 70. The wake-up and the wait cost a few us,
+// about the time one core takes for 32K elements, so a thread must get twice that to gain.
+constexpr size_t kMinElementsPerThread = 65536;
 
 // How long an idle worker spins (checking for a new job) before it sleeps, and how long the
 // caller spins for the workers to finish before it sleeps. A training loop calls step after
