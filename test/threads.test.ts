@@ -137,6 +137,17 @@ describe.each(nativeTargets)('$name on 1, 2 and 3 threads', (target) => {
     setNumThreads(DEFAULT_THREADS);
   });
 
+  it('reductions over no tensors at all do nothing (and do not crash)', () => {
+    target.use();
+    for (const n of THREADS) {
+      setNumThreads(n);
+      nativeBinding()!.norms({ tensors: [], norm_type: 2, out: new Float64Array(0) });
+      nativeBinding()!.dot({ x: [], y: [], out: new Float64Array(0) });
+      expect(getTotalNorm([])).toBe(0);
+    }
+    setNumThreads(DEFAULT_THREADS);
+  });
+
   it('a NaN anywhere in a large tensor makes its infinity norm NaN on any thread count', () => {
     target.use();
     const x = new Float32Array(200_000).fill(1);

@@ -292,6 +292,7 @@ void parallel_for_blocks(size_t num_tensors, const size_t* numel, size_t k, Bloc
     total += numel[t];
     num_blocks += blocks_of(numel[t]);
   }
+  if (num_blocks == 0) return;  // no tensors
   const size_t n = std::min(threads_for(total), num_blocks);
   const size_t chunks = std::min(num_blocks, n * kChunksPerThread);
   const size_t per_chunk = (num_blocks + chunks - 1) / chunks;
