@@ -108,6 +108,171 @@ export interface AdamaxKernelArgs {
   maximize: boolean;
 }
 
+/** Arguments of one NAdam step over a parameter group. */
+export interface NadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * (1 - mu_t) / (1 - mu_product)` (`mu_product` = mu_1 ... mu_t), computed in double. */
+  step_size_grad: Float64Array;
+  /** Per tensor: `lr * mu_{t+1} / (1 - mu_product * mu_{t+1})`, computed in double. */
+  step_size_exp_avg: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)`, computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one RAdam step over a parameter group. */
+export interface RadamKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `lr * rect * sqrt(1 - beta2^step) / (1 - beta1^step)` when rectified, `lr / (1 - beta1^step)` otherwise, computed in double. */
+  step_size: Float64Array;
+  /** Per tensor: 1 when the step is rectified (rho_t > 5): the update is `m / (sqrt(v) + eps)`, otherwise `m`. */
+  rectify: Uint8Array;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient; 0 with decoupled weight decay. */
+  weight_decay: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 otherwise. */
+  decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one Rprop step over a parameter group. */
+export interface RpropKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The previous step's gradient per element (0 where its sign flipped). */
+  prev: Float32Array[];
+  /** The step size per element (filled with `lr` before the first step). */
+  step_size: Float32Array[];
+  /** Step-size factor when the gradient's sign flips, in (0, 1). */
+  etaminus: number;
+  /** Step-size factor when the sign holds, > 1. */
+  etaplus: number;
+  step_size_min: number;
+  step_size_max: number;
+  maximize: boolean;
+}
+
+/** Arguments of one ASGD step over a parameter group. */
+export interface AsgdKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** The running average of each parameter. */
+  ax: Float32Array[];
+  /** Per tensor: the step size `eta` of the parameter's state (`lr` at its first step). */
+  eta: Float64Array;
+  /** Per tensor: the averaging weight `mu` of the parameter's state; 1 makes `ax` a copy of the parameter. */
+  mu: Float64Array;
+  lambd: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+/** Arguments of one Lion step over a parameter group. */
+export interface LionKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  lr: number;
+  beta1: number;
+  beta2: number;
+  /** Decoupled decay factor `1 - lr * weight_decay` applied to the parameter; 1 without decay. */
+  decay: number;
+  maximize: boolean;
+}
+
+/**
+ * Arguments of one LAMB step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the trust ratio.
+ */
+export interface LambKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  exp_avg: Float32Array[];
+  exp_avg_sq: Float32Array[];
+  /** Per tensor: `1 - beta1^step` (1 without bias correction), computed in double. */
+  bias_correction1: Float64Array;
+  /** Per tensor: `sqrt(1 - beta2^step)` (1 without bias correction), computed in double. */
+  bias_correction2_sqrt: Float64Array;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Added to the Adam direction: `u = r + weight_decay * p`. */
+  weight_decay: number;
+  /** The trust ratio is clamped to at most this; `Infinity` for no clamp. */
+  max_trust_ratio: number;
+  maximize: boolean;
+}
+
+/**
+ * Arguments of one LARS step over a parameter group. The kernel computes each tensor's norms
+ * itself (in double, in the same call) and scales its step by the local learning rate.
+ */
+export interface LarsKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** One buffer per tensor when `momentum != 0` (zeros before the first step), otherwise null. */
+  momentum_buffer: Float32Array[] | null;
+  /** Per tensor: 1 excludes it from weight decay and from the trust ratio (biases, norms). */
+  exclude: Uint8Array;
+  lr: number;
+  momentum: number;
+  weight_decay: number;
+  trust_coefficient: number;
+  eps: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * Arguments of one Adafactor step over a parameter group. Tensor `t` is factored when
+ * `factored[t]` is 1: it is `batch[t]` row-major matrices of `rows[t] x cols[t]`, `row_var[t]`
+ * has `batch * rows` elements, `col_var[t]` `batch * cols`, and `variance[t]` is empty;
+ * otherwise `variance[t]` has the parameter's length and `row_var[t]`, `col_var[t]` are empty.
+ * The kernel computes the row and column mean squares and the norms itself (in double).
+ */
+export interface AdafactorKernelArgs {
+  params: Float32Array[];
+  grads: Float32Array[];
+  row_var: Float32Array[];
+  col_var: Float32Array[];
+  variance: Float32Array[];
+  /** Per tensor: 1 for a factored second moment. */
+  factored: Uint8Array;
+  /** Per tensor (integers): matrices, rows and columns of a factored tensor; ignored otherwise. */
+  batch: Float64Array;
+  rows: Float64Array;
+  cols: Float64Array;
+  /** Per tensor: `step^beta2_decay`, the running averages' weight, computed in double. */
+  one_minus_beta2: Float64Array;
+  /** Per tensor: the relative step size `min(lr, 1 / sqrt(step))`, computed in double. */
+  rho: Float64Array;
+  /** Floor of the variance estimate (squared) and of the row factors' mean. */
+  eps1: number;
+  /** Floor of the parameter's RMS in the step size. */
+  eps2: number;
+  /** Clipping threshold of the update's RMS. */
+  d: number;
+  /** Decoupled decay factor `1 - lr * weight_decay`; 1 without decay. */
+  decay: number;
+  maximize: boolean;
+}
+
 /** The STREAM triad `a[t] = b[t] + scalar * c[t]`: a memory-bandwidth probe. */
 export interface TriadArgs {
   a: Float32Array[];
@@ -159,6 +324,14 @@ export interface NativeKernels {
   adagrad(args: AdagradKernelArgs): void;
   adadelta(args: AdadeltaKernelArgs): void;
   adamax(args: AdamaxKernelArgs): void;
+  nadam(args: NadamKernelArgs): void;
+  radam(args: RadamKernelArgs): void;
+  rprop(args: RpropKernelArgs): void;
+  asgd(args: AsgdKernelArgs): void;
+  lion(args: LionKernelArgs): void;
+  lamb(args: LambKernelArgs): void;
+  lars(args: LarsKernelArgs): void;
+  adafactor(args: AdafactorKernelArgs): void;
   triad(args: TriadArgs): void;
   norms(args: NormsArgs): void;
   dot(args: DotArgs): void;

@@ -19,11 +19,19 @@ import { parseArgs } from 'node:util';
 import { nativeBinding } from '../src/backend.js';
 import {
   Adadelta,
+  Adafactor,
   Adagrad,
   Adam,
   Adamax,
   AdamW,
+  ASGD,
+  NAdam,
+  LAMB,
+  LARS,
+  Lion,
   Parameter,
+  RAdam,
+  Rprop,
   RMSprop,
   SGD,
   backendInfo,
@@ -99,6 +107,24 @@ const OPTIMIZERS: readonly OptimizerCase[] = [
   { name: 'Adadelta', bytesPerElement: 28, create: (p) => new Adadelta([p]) },
   // reads p, g, exp_avg, exp_inf (16 B); writes p, exp_avg, exp_inf (12 B)
   { name: 'Adamax', bytesPerElement: 28, create: (p) => new Adamax([p]) },
+  // reads p, g, exp_avg, exp_avg_sq (16 B); writes p, exp_avg, exp_avg_sq (12 B)
+  { name: 'NAdam', bytesPerElement: 28, create: (p) => new NAdam([p]) },
+  // as Adam (while unrectified, the first steps, exp_avg_sq is still read and written)
+  { name: 'RAdam', bytesPerElement: 28, create: (p) => new RAdam([p]) },
+  // reads p, g, prev, step_size (16 B); writes p, prev, step_size (12 B)
+  { name: 'Rprop', bytesPerElement: 28, create: (p) => new Rprop([p]) },
+  // reads p, g (8 B); writes p, ax (8 B): ax is a copy, not read, until t0 (1e6 steps)
+  { name: 'ASGD', bytesPerElement: 16, create: (p) => new ASGD([p]) },
+  // reads p, g, exp_avg (12 B); writes p, exp_avg (8 B)
+  { name: 'Lion', bytesPerElement: 20, create: (p) => new Lion([p]) },
+  // pass 1 reads p, g, exp_avg, exp_avg_sq (16 B), writes exp_avg, exp_avg_sq (8 B);
+  // pass 2 reads p, exp_avg, exp_avg_sq (12 B), writes p (4 B)
+  { name: 'LAMB', bytesPerElement: 40, create: (p) => new LAMB([p]) },
+  // pass 1 reads p, g (8 B); pass 2 reads p, g, momentum_buffer (12 B), writes p, momentum_buffer (8 B)
+  { name: 'LARS', bytesPerElement: 28, create: (p) => new LARS([p]) },
+  // as a matrix of 1024 columns (factored): pass 1 reads g (4 B); pass 2 reads p, g (8 B);
+  // pass 3 reads p, g (8 B), writes p (4 B); the row and column factors are negligible
+  { name: 'Adafactor', bytesPerElement: 24, create: (p) => new Adafactor([new Parameter(p.data, { grad: p.grad!, shape: p.data.length % 1024 ? [p.data.length] : [p.data.length / 1024, 1024] })]) },
 ];
 
 /** A backend (and instruction set) to run the optimizers on. */

@@ -49,13 +49,15 @@ const REGION_ALIGN = 16;
  *
  * @example
  * ```ts
- * const arena = new ParameterArena(layers.map((l) => l.shape));   // 2000 tensors, say
- * const opt = new Adam(arena.parameters, { lr: 1e-3 });           // state goes into the arena
- * for (;;) {
- *   arena.zeroGrad();                                              // one fill for all gradients
- *   backward(arena.parameters);                                    // writes each p.grad
- *   opt.step();                                                    // one range, all threads
+ * const arena = new ParameterArena([[4, 3], [3], [3, 2], [2]]);  // a small MLP's weights and biases
+ * const opt = new Adam(arena.parameters, { lr: 0.1 });           // its state goes into the arena
+ * for (let step = 0; step < 3; step++) {
+ *   arena.zeroGrad();                                             // one fill for every gradient
+ *   for (const p of arena.parameters) p.grad!.fill(1);            // stands in for a backward pass
+ *   opt.step();                                                   // the four tensors as one range
  * }
+ * console.log(arena.numel, arena.parameters.length);             // 23 4
+ * console.log(arena.contains(opt.state.get(arena.parameters[0])!.exp_avg as Float32Array)); // true
  * ```
  */
 export class ParameterArena {

@@ -16,24 +16,42 @@ export type StateValue = number | Float32Array | null | Float32Array[] | (number
 export type ParamState = Record<string, StateValue>;
 
 /** A live parameter group: its parameters plus its hyperparameters (a scheduler may write `lr`). */
-export type ParamGroup<O> = O & { params: ParamLike[]; [key: string]: unknown };
+export type ParamGroup<O> = O & {
+  /** The group's parameters, in order. */
+  params: ParamLike[];
+  [key: string]: unknown;
+};
 
 /** What the constructor and `addParamGroup` accept: parameters plus optional overrides of the defaults. */
-export type ParamGroupInput<O> = Partial<O> & { params: Iterable<ParamLike>; [key: string]: unknown };
+export type ParamGroupInput<O> = Partial<O> & {
+  /** The group's parameters. */
+  params: Iterable<ParamLike>;
+  [key: string]: unknown;
+};
 
 /** The parameters an optimizer is built from: a list of parameters or a list of groups. */
 export type Params<O> = Iterable<ParamLike> | Iterable<ParamGroupInput<O>>;
 
 /** `stateDict()`'s result: PyTorch's layout, parameters numbered in group order. */
 export interface StateDict {
+  /** Per-parameter state (copies), keyed by the parameter's position across all groups; only parameters that have state. */
   state: Record<number, Record<string, StateValue>>;
-  param_groups: (Record<string, unknown> & { params: number[] })[];
+  /** Each group's hyperparameters with PyTorch's names (`weight_decay`), and its parameters' positions. */
+  param_groups: (Record<string, unknown> & {
+    /** The positions of the group's parameters, numbered across groups in order. */
+    params: number[];
+  })[];
 }
 
 /** What `loadStateDict()` accepts: a `StateDict`, or the same with number arrays (JSON). */
 export interface StateDictInput {
+  /** Per-parameter state keyed by position (number or numeric string, as JSON gives), buffers as Float32Array or number arrays. */
   state: Record<number | string, Record<string, number | ArrayLike<number> | null | ArrayLike<number>[] | (number | null)[]>>;
-  param_groups: (Record<string, unknown> & { params: number[] })[];
+  /** One entry per param group, in order, as `StateDict.param_groups`. */
+  param_groups: (Record<string, unknown> & {
+    /** The positions of the group's parameters. */
+    params: number[];
+  })[];
 }
 
 /**
@@ -46,8 +64,12 @@ export interface StateEntrySpec {
   kind: 'number' | 'real' | 'tensor' | 'tensorOrNull' | 'tensorList' | 'numberList';
   /** When true the entry may be absent (for example `max_exp_avg_sq` without amsgrad). */
   optional?: boolean;
-  /** Buffer length: the parameter's (default), or all parameters' together (LBFGS's flat vectors). */
-  length?: 'param' | 'all';
+  /**
+   * Buffer length: the parameter's (default), all parameters' together (LBFGS's flat vectors),
+   * or a function of the parameter (Adafactor's row and column factors) that returns null where
+   * the entry does not apply to that parameter (it must then be absent).
+   */
+  length?: 'param' | 'all' | ((p: ParamLike) => number | null);
 }
 
 /** A closure that re-evaluates the model and returns the loss (needed by LBFGS; optional elsewhere). */
@@ -92,6 +114,39 @@ export interface OptimizerSpec {
   torchGroupKeys: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The base of every optimizer, after PyTorch's `torch.optim.Optimizer`. An optimizer holds
+ * parameter groups, each with its own hyperparameters (`paramGroups[i].lr`, ...), and a state per
+ * parameter (moments, step count) created at the parameter's first step. `step()` updates every
+ * parameter that has a gradient, each group in one kernel call; the update rule is the subclass's
+ * (see each class: {@link SGD}, {@link Adam}, ...).
+ *
+ * Options are PyTorch's in camelCase with PyTorch's defaults; `stateDict()` has PyTorch's layout
+ * and key names (`exp_avg`, `weight_decay`), so state can move between the two.
+ *
+ * @typeParam O - The optimizer's options (hyperparameters of a group).
+ *
+ * @example
+ * ```ts
+ * // Two groups: the weights with weight decay, the bias without.
+ * const w = new Parameter(4, { shape: [2, 2] });
+ * const b = new Parameter(2);
+ * const opt = new SGD([{ params: [w], weightDecay: 1e-4 }, { params: [b] }], { lr: 0.1, momentum: 0.9 });
+ *
+ * for (let step = 0; step < 3; step++) {
+ *   opt.zeroGrad();                                  // fills the grads with zeros
+ *   w.grad!.fill(1);                                 // your backward pass writes the grads
+ *   b.grad!.fill(-1);
+ *   opt.step();                                      // one kernel call per group
+ * }
+ * opt.paramGroups[1].lr = 0.01;                      // per-group hyperparameters are live
+ * console.log(opt.state.get(w)!.momentum_buffer);    // PyTorch's state names
+ *
+ * const saved = opt.stateDict();                     // PyTorch's layout
+ * const again = new SGD([{ params: [w], weightDecay: 1e-4 }, { params: [b] }], { lr: 0.1, momentum: 0.9 });
+ * again.loadStateDict(saved);                        // continues exactly where opt is
+ * ```
+ */
 export abstract class Optimizer<O extends object> {
   /** The defaults every group starts from (constructor options merged over the optimizer's defaults). */
   readonly defaults: Readonly<O>;
@@ -100,11 +155,18 @@ export abstract class Optimizer<O extends object> {
   /** Per-parameter state, created at a parameter's first step. */
   readonly state = new Map<ParamLike, ParamState>();
 
+  /** @internal What the subclass told the base class about itself (name, state entries, PyTorch's group keys). */
   protected readonly spec: OptimizerSpec;
 
   /** True while a `stepAsync()` runs (from its first kernel call until it settles). */
   private inFlight = false;
 
+  /**
+   * @internal
+   * Merges `defaults` (already the optimizer's defaults with the user's options over them),
+   * checks them, and adds `params` as one group (a list of parameters) or several (a list of
+   * groups).
+   */
   protected constructor(params: Params<O>, defaults: O, spec: OptimizerSpec) {
     this.spec = spec;
     this.validate(defaults, '');
@@ -147,10 +209,13 @@ export abstract class Optimizer<O extends object> {
    * @returns The closure's loss, if a closure was given.
    * @example
    * ```ts
-   * for (let i = 0; i < steps; i++) {
-   *   computeGradients();           // fills p.grad for every parameter
-   *   await opt.stepAsync();        // other work (I/O, timers) runs meanwhile
+   * const w = new Parameter(new Float32Array([1, 2, 3]));
+   * const opt = new Adam([w], { lr: 0.1 });
+   * for (let step = 0; step < 3; step++) {
+   *   w.grad!.set(w.data);            // the gradient of sum(w^2) / 2
+   *   await opt.stepAsync();          // timers and I/O run meanwhile
    * }
+   * console.log(w.data[0] < 1, opt.state.get(w)!.step); // true 3
    * ```
    */
   async stepAsync(closure?: Closure): Promise<number | undefined> {
@@ -311,7 +376,11 @@ export abstract class Optimizer<O extends object> {
       for (const { key, kind, optional, length } of this.spec.state) {
         const where = `state[${id}].${key}`;
         const v = (entry as Record<string, unknown>)[key];
-        const n = length === 'all' ? totalLength : p.data.length;
+        const n = length === 'all' ? totalLength : typeof length === 'function' ? length(p) : p.data.length;
+        if (n === null) {
+          if (v !== undefined) throw new RangeError(`loadStateDict: ${where} does not apply to this parameter`);
+          continue;
+        }
         if (v === undefined) {
           if (optional) continue;
           throw new RangeError(`loadStateDict: ${where} is missing`);
@@ -355,6 +424,7 @@ export abstract class Optimizer<O extends object> {
   }
 
   /**
+   * @internal
    * The parameters of `group` that have a gradient, with their gradients, checked: the grad
    * must be a Float32Array of the parameter's length.
    */

@@ -12,6 +12,7 @@ export interface ParamLike {
   readonly shape?: readonly number[];
 }
 
+/** `new Parameter(data, options)`'s options. */
 export interface ParameterOptions {
   /** The gradient buffer: `true` (default) allocates zeros of the same length, `false` leaves it null. */
   grad?: Float32Array | boolean;
@@ -22,19 +23,25 @@ export interface ParameterOptions {
 }
 
 /**
- * A parameter: `data` plus `grad`.
+ * A parameter: `data` plus `grad`, with an optional shape and name. The optimizers update
+ * `data` in place from `grad`; your backward pass writes `grad` (zeroed by
+ * `optimizer.zeroGrad()`).
  *
  * @example
  * ```ts
  * const w = new Parameter(new Float32Array([0.5, -1]));  // grad: zeros(2)
  * const b = new Parameter(10);                            // data: zeros(10)
- * const x = Parameter.from([1, 2, 3, 4], { shape: [2, 2] });
+ * const x = Parameter.from([1, 2, 3, 4], { shape: [2, 2], name: 'x' });
+ * const frozen = new Parameter(3, { grad: false });       // grad: null, skipped by step()
+ * console.log(w.numel, b.numel, x.shape, frozen.grad);   // 2 10 [2, 2] null
  * ```
  */
 export class Parameter implements ParamLike {
   data: Float32Array;
   grad: Float32Array | null;
+  /** The logical shape (row-major): `options.shape`, or `[length]`. */
   readonly shape: readonly number[];
+  /** `options.name`, if given. */
   readonly name: string | undefined;
 
   /** `data` is used as is (not copied); a number allocates that many zeros. */

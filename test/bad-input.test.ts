@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { AdadeltaKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, RmspropKernelArgs, SgdKernelArgs } from '../binding.js';
+import type { AdadeltaKernelArgs, AdafactorKernelArgs, AdagradKernelArgs, AdamaxKernelArgs, AdamKernelArgs, AsgdKernelArgs, LambKernelArgs, LarsKernelArgs, LionKernelArgs, NadamKernelArgs, RadamKernelArgs, RmspropKernelArgs, RpropKernelArgs, SgdKernelArgs } from '../binding.js';
 import { nativeBinding, type Kernels } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 
@@ -76,6 +76,46 @@ function adamaxArgs(over: Partial<Record<keyof AdamaxKernelArgs, unknown>> = {})
   return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_inf: pair(), clr: new Float64Array([0.02, 0.02]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, maximize: false, ...over } as AdamaxKernelArgs;
 }
 
+function nadamArgs(over: Partial<Record<keyof NadamKernelArgs, unknown>> = {}): NadamKernelArgs {
+  const perTensor = (v: number) => new Float64Array([v, v]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size_grad: perTensor(0.01), step_size_exp_avg: perTensor(0.02), bias_correction2_sqrt: perTensor(0.03), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as NadamKernelArgs;
+}
+
+function radamArgs(over: Partial<Record<keyof RadamKernelArgs, unknown>> = {}): RadamKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), step_size: new Float64Array([0.01, 0.01]), rectify: new Uint8Array([0, 1]), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, maximize: false, ...over } as RadamKernelArgs;
+}
+
+function rpropArgs(over: Partial<Record<keyof RpropKernelArgs, unknown>> = {}): RpropKernelArgs {
+  return { params: pair(1), grads: pair(0.5), prev: pair(), step_size: pair(0.01), etaminus: 0.5, etaplus: 1.2, step_size_min: 1e-6, step_size_max: 50, maximize: false, ...over } as RpropKernelArgs;
+}
+
+function asgdArgs(over: Partial<Record<keyof AsgdKernelArgs, unknown>> = {}): AsgdKernelArgs {
+  return { params: pair(1), grads: pair(0.5), ax: pair(), eta: new Float64Array([0.01, 0.01]), mu: new Float64Array([1, 0.5]), lambd: 1e-4, weight_decay: 0, maximize: false, ...over } as AsgdKernelArgs;
+}
+
+function lionArgs(over: Partial<Record<keyof LionKernelArgs, unknown>> = {}): LionKernelArgs {
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), lr: 1e-4, beta1: 0.9, beta2: 0.99, decay: 1, maximize: false, ...over } as LionKernelArgs;
+}
+
+function lambArgs(over: Partial<Record<keyof LambKernelArgs, unknown>> = {}): LambKernelArgs {
+  const ones = new Float64Array([1, 1]);
+  return { params: pair(1), grads: pair(0.5), exp_avg: pair(), exp_avg_sq: pair(), bias_correction1: ones, bias_correction2_sqrt: ones, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weight_decay: 0, max_trust_ratio: Infinity, maximize: false, ...over } as LambKernelArgs;
+}
+
+function larsArgs(over: Partial<Record<keyof LarsKernelArgs, unknown>> = {}): LarsKernelArgs {
+  return { params: pair(1), grads: pair(0.5), momentum_buffer: pair(), exclude: new Uint8Array([0, 1]), lr: 1, momentum: 0.9, weight_decay: 0, trust_coefficient: 1e-3, eps: 1e-8, nesterov: false, maximize: false, ...over } as LarsKernelArgs;
+}
+
+/** Adafactor over a factored 5 = 1 x 5 tensor and a 9-element vector. */
+function adafactorArgs(over: Partial<Record<keyof AdafactorKernelArgs, unknown>> = {}): AdafactorKernelArgs {
+  const two = (a: number, b: number) => new Float64Array([a, b]);
+  return {
+    params: pair(1), grads: pair(0.5), row_var: [f32(1, 0), f32(0)], col_var: [f32(5, 0), f32(0)], variance: [f32(0), f32(9, 0)],
+    factored: new Uint8Array([1, 0]), batch: two(1, 0), rows: two(1, 0), cols: two(5, 0), one_minus_beta2: two(1, 1), rho: two(0.01, 0.01),
+    eps1: 1e-3, eps2: 1e-3, d: 1, decay: 1, maximize: false, ...over,
+  } as AdafactorKernelArgs;
+}
+
 const shared = new Float32Array(32);
 
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
@@ -118,6 +158,41 @@ const cases: Case[] = [
   ['Adadelta a missing acc_delta', 'adadelta', () => adadeltaArgs({ acc_delta: undefined }), TypeError, /acc_delta must be an array/],
   ['Adadelta a non-boolean maximize', 'adadelta', () => adadeltaArgs({ maximize: 0 }), TypeError, /maximize must be a boolean/],
   ['Adamax clr of the wrong type', 'adamax', () => adamaxArgs({ clr: [0.02, 0.02] }), TypeError, /clr must be a Float64Array/],
+  ['NAdam step_size_exp_avg of the wrong count', 'nadam', () => nadamArgs({ step_size_exp_avg: new Float64Array(3) }), RangeError, /step_size_exp_avg has 3 entries but there are 2 tensors/],
+  ['NAdam a missing decay', 'nadam', () => nadamArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['NAdam an exp_avg_sq that is its exp_avg', 'nadam', () => { const a = nadamArgs(); a.exp_avg_sq[0] = a.exp_avg[0]; return a; }, RangeError, /exp_avg_sq\[0\] and exp_avg\[0\] overlap|exp_avg\[0\] and exp_avg_sq\[0\] overlap/],
+  ['RAdam rectify flags of the wrong type', 'radam', () => radamArgs({ rectify: new Float64Array(2) }), TypeError, /rectify must be a Uint8Array/],
+  ['RAdam rectify flags of the wrong count', 'radam', () => radamArgs({ rectify: new Uint8Array(1) }), RangeError, /rectify has 1 entries but there are 2 tensors/],
+  ['RAdam a grad of another length', 'radam', () => radamArgs({ grads: [f32(5), f32(10)] }), RangeError, /grads\[1\] has 10 elements but params\[1\] has 9/],
+  ['Rprop a missing step_size list', 'rprop', () => rpropArgs({ step_size: null }), TypeError, /step_size must be an array of Float32Array/],
+  ['Rprop a prev that is its step_size', 'rprop', () => { const a = rpropArgs(); a.prev[1] = a.step_size[1]; return a; }, RangeError, /prev\[1\] and step_size\[1\] overlap|step_size\[1\] and prev\[1\] overlap/],
+  ['Rprop a string etaplus', 'rprop', () => rpropArgs({ etaplus: '1.2' }), TypeError, /etaplus must be a number/],
+  ['ASGD mu of the wrong count', 'asgd', () => asgdArgs({ mu: new Float64Array(1) }), RangeError, /mu has 1 entries but there are 2 tensors/],
+  ['ASGD an ax that is its param', 'asgd', () => { const a = asgdArgs(); a.ax[0] = a.params[0]; return a; }, RangeError, /ax\[0\] and params\[0\] overlap|params\[0\] and ax\[0\] overlap/],
+  ['ASGD a missing lambd', 'asgd', () => asgdArgs({ lambd: undefined }), TypeError, /lambd must be a number/],
+  ['Lion a missing decay', 'lion', () => lionArgs({ decay: undefined }), TypeError, /decay must be a number/],
+  ['Lion an exp_avg of another length', 'lion', () => lionArgs({ exp_avg: [f32(5), f32(10)] }), RangeError, /exp_avg\[1\] has 10 elements but params\[1\] has 9/],
+  ['Lion an exp_avg that is its grad', 'lion', () => { const a = lionArgs(); a.exp_avg[0] = a.grads[0]; return a; }, RangeError, /exp_avg\[0\] and grads\[0\] overlap|grads\[0\] and exp_avg\[0\] overlap/],
+  ['LAMB a missing max_trust_ratio', 'lamb', () => lambArgs({ max_trust_ratio: null }), TypeError, /max_trust_ratio must be a number/],
+  ['LAMB bias corrections of the wrong count', 'lamb', () => lambArgs({ bias_correction1: new Float64Array(1) }), RangeError, /bias_correction1 has 1 entries but there are 2 tensors/],
+  ['LAMB a missing exp_avg_sq', 'lamb', () => lambArgs({ exp_avg_sq: undefined }), TypeError, /exp_avg_sq must be an array/],
+  ['LAMB exp_avg overlapping exp_avg_sq', 'lamb', () => lambArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_avg_sq: [shared.subarray(2, 7), f32(9)] }), RangeError, /overlap in memory/],
+  ['LARS momentum without momentum_buffer', 'lars', () => larsArgs({ momentum_buffer: null }), TypeError, /momentum_buffer must be an array/],
+  ['LARS exclude flags of the wrong type', 'lars', () => larsArgs({ exclude: new Float64Array(2) }), TypeError, /exclude must be a Uint8Array/],
+  ['LARS exclude flags of the wrong count', 'lars', () => larsArgs({ exclude: new Uint8Array(3) }), RangeError, /exclude has 3 entries but there are 2 tensors/],
+  ['LARS a missing trust_coefficient', 'lars', () => larsArgs({ trust_coefficient: undefined }), TypeError, /trust_coefficient must be a number/],
+  ['LARS a momentum_buffer that is its param', 'lars', () => { const a = larsArgs(); a.momentum_buffer![1] = a.params[1]; return a; }, RangeError, /momentum_buffer\[1\] and params\[1\] overlap|params\[1\] and momentum_buffer\[1\] overlap/],
+  ['Adafactor a row_var of the wrong length', 'adafactor', () => adafactorArgs({ row_var: [f32(2), f32(0)] }), RangeError, /row_var\[0\] has 2 elements but should have 1/],
+  ['Adafactor a col_var for an unfactored tensor', 'adafactor', () => adafactorArgs({ col_var: [f32(5), f32(9)] }), RangeError, /col_var\[1\] has 9 elements but should have 0/],
+  ['Adafactor a variance for a factored tensor', 'adafactor', () => adafactorArgs({ variance: [f32(5), f32(9)] }), RangeError, /variance\[0\] has 5 elements but should have 0/],
+  ['Adafactor sizes that do not multiply to the length', 'adafactor', () => adafactorArgs({ cols: new Float64Array([4, 0]) }), RangeError, /batch\[0\] \* rows\[0\] \* cols\[0\] is not the 5 elements of params\[0\]/],
+  ['Adafactor a fractional size', 'adafactor', () => adafactorArgs({ rows: new Float64Array([0.5, 0]) }), RangeError, /rows\[0\] must be an integer >= 0/],
+  ['Adafactor a negative size', 'adafactor', () => adafactorArgs({ batch: new Float64Array([1, -1]) }), RangeError, /batch\[1\] must be an integer >= 0/],
+  ['Adafactor sizes of the wrong type', 'adafactor', () => adafactorArgs({ cols: new Uint8Array([5, 0]) }), TypeError, /cols must be a Float64Array/],
+  ['Adafactor huge sizes whose product overflows', 'adafactor', () => adafactorArgs({ batch: new Float64Array([2 ** 40, 0]), rows: new Float64Array([2 ** 40, 0]), cols: new Float64Array([0, 0]), row_var: [f32(0), f32(0)], col_var: [f32(0), f32(0)] }), RangeError, /is not the 5 elements of params\[0\]/],
+  ['Adafactor a missing rho', 'adafactor', () => adafactorArgs({ rho: undefined }), TypeError, /rho must be a Float64Array/],
+  ['Adafactor a row_var overlapping its col_var', 'adafactor', () => adafactorArgs({ row_var: [shared.subarray(0, 1), f32(0)], col_var: [shared.subarray(0, 5), f32(0)] }), RangeError, /overlap in memory/],
+  ['Adafactor a missing variance list', 'adafactor', () => adafactorArgs({ variance: null }), TypeError, /variance must be an array of Float32Array/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

@@ -37,7 +37,7 @@ function gradsFor(seed: number, t: number): (Float32Array | null)[] {
 
 function setup(c: OptimCase, seed: number) {
   const r = rng(seed);
-  const params = SIZES.map((n) => new Parameter(r.normals(n)));
+  const params = SIZES.map((n) => new Parameter(r.normals(n), { shape: c.shape?.(n) }));
   return { params, opt: c.create(params) };
 }
 

@@ -52,8 +52,8 @@ describe('hyperparameter validation', () => {
 
   it('uses PyTorch defaults', () => {
     expect(new SGD(p()).defaults).toEqual({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
-    expect(new Adam(p()).defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
-    expect(new AdamW(p()).defaults).toMatchObject({ lr: 1e-3, weightDecay: 1e-2 });
+    expect(new Adam(p()).defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, decoupledWeightDecay: false });
+    expect(new AdamW(p()).defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false });
   });
 });
 

@@ -30,14 +30,14 @@ describe.each(allTargets)('$name', (target) => {
   it.each(optimDb.map((c) => [c.name, c] as const))('%s resumes bit for bit', (_name, c) => {
     target.use();
     const r = rng(7);
-    const params = SIZES.map((n) => new Parameter(r.normals(n)));
+    const params = SIZES.map((n) => new Parameter(r.normals(n), { shape: c.shape?.(n) }));
     const opt = c.create(params);
     train(opt, params, 1, 5);
     const saved = viaJson(opt.stateDict());
     const savedParams = params.map((p) => p.data.slice());
     train(opt, params, 2, 5);
 
-    const resumedParams = savedParams.map((d) => new Parameter(d.slice()));
+    const resumedParams = savedParams.map((d, j) => new Parameter(d.slice(), { shape: params[j].shape }));
     const resumed = c.create(resumedParams);
     resumed.loadStateDict(saved);
     train(resumed, resumedParams, 2, 5);
@@ -60,8 +60,8 @@ describe('layout', () => {
     expect(sd.state[0].step).toBe(1);
     expect(sd.state[0].exp_avg).toBeInstanceOf(Float32Array);
     expect(sd.param_groups).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false, params: [0, 1] },
-      { lr: 0.5, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: true, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false, params: [2] },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: false, maximize: false, decoupled_weight_decay: false, foreach: null, capturable: false, differentiable: false, fused: false, params: [0, 1] },
+      { lr: 0.5, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: true, maximize: false, decoupled_weight_decay: false, foreach: null, capturable: false, differentiable: false, fused: false, params: [2] },
     ]);
     expect(new AdamW([a]).stateDict().param_groups[0]).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, maximize: false, foreach: null, capturable: false, params: [0] });
     expect(new SGD([a]).stateDict().param_groups[0]).toEqual({ lr: 1e-3, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false, params: [0] });

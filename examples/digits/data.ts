@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
+import { random } from '../random.js';
+
 export interface Split {
   /** Row-major pixels, `count x 64`, in [0, 1]. */
   x: Float32Array;
@@ -20,18 +22,6 @@ export const FEATURES = 64;
 export const CLASSES = 10;
 
 const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'digits.csv.gz');
-
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Loads the data set and splits it: `testFraction` of the rows, chosen by `seed`, are held out. */
 export function loadDigits(seed: number, testFraction = 0.2): { train: Split; test: Split } {

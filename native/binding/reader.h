@@ -14,6 +14,8 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <string>
@@ -21,6 +23,8 @@
 #include <vector>
 
 namespace fastoptim {
+
+enum class Access { Read, Write };
 
 // What one call read: every pointer and length the kernel's Args point into, and (async calls)
 // a reference to each distinct ArrayBuffer behind them. Owned by the reader, then by the async
@@ -30,9 +34,13 @@ struct CallStorage {
     std::string name;
     bool written = false;
     std::vector<float*> ptrs;
+    std::vector<size_t> lengths;  // elements of each tensor
   };
   std::deque<List> lists;  // a deque: references returned by tensors() stay valid
   std::vector<size_t> numel;
+  // Arrays the binding computes for the kernel itself (sizes, working memory).
+  std::deque<std::vector<size_t>> owned_sizes;
+  std::deque<std::vector<double>> owned_doubles;
   // Async calls: the ArrayBuffers the kernel reads or writes (one reference per buffer however
   // many views of it the call has), held until it is done, so none can be collected meanwhile.
   std::vector<Napi::Reference<Napi::Value>> buffers;
@@ -40,15 +48,18 @@ struct CallStorage {
   const void* last_base = nullptr;
 };
 
-enum class Access { Read, Write };
-
 // Reads one kernel call's argument object: `{ params: Float32Array[], grads: ..., <state>: ...,
 // <per-tensor scalars>: Float64Array | Uint8Array, <group scalars>: number | boolean }`.
 // The first list read (params) fixes the tensor count and every tensor's length.
 class GroupReader {
  public:
   GroupReader(const Napi::CallbackInfo& info, const char* kernel)
-      : env_(info.Env()), kernel_(kernel), async_(info.Data() != nullptr), st_(std::make_unique<CallStorage>()) {
+      : env_(info.Env()),
+        kernel_(kernel),
+        async_(info.Data() != nullptr),
+        st_(std::make_unique<CallStorage>()),
+        lists_(st_->lists),
+        numel_(st_->numel) {
     if (info.Length() != 1 || !info[0].IsObject() || info[0].IsArray())
       throw type_error("expected one argument object");
     obj_ = info[0].As<Napi::Object>();
@@ -63,36 +74,13 @@ class GroupReader {
   // A list of Float32Arrays, one per tensor. Optional lists may be null or undefined (then the
   // result is empty and the kernel gets a null pointer).
   std::vector<float*>& tensors(const char* key, Access access, bool optional = false) {
-    auto& lists_ = st_->lists;
-    auto& numel_ = st_->numel;
-    lists_.emplace_back();
-    CallStorage::List& list = lists_.back();
-    list.name = key;
-    list.written = access == Access::Write;
-    Napi::Value value = obj_.Get(key);
-    if (optional && (value.IsNull() || value.IsUndefined())) return list.ptrs;
-    if (!value.IsArray()) throw type_error(std::string(key) + " must be an array of Float32Array");
-    Napi::Array array = value.As<Napi::Array>();
-    const size_t count = array.Length();
-    const bool first = lists_.size() == 1;
-    if (first) {
-      numel_.resize(count);
-    } else if (count != numel_.size()) {
-      throw range_error(std::string(key) + " has " + std::to_string(count) + " tensors but " +
-                        lists_.front().name + " has " + std::to_string(numel_.size()));
-    }
-    list.ptrs.resize(count);
-    for (size_t t = 0; t < count; ++t) {
-      size_t length = 0;
-      list.ptrs[t] = float_array(array.Get(static_cast<uint32_t>(t)), key, t, &length);
-      if (first) {
-        numel_[t] = length;
-      } else if (length != numel_[t]) {
-        throw range_error(item(key, t) + " has " + std::to_string(length) + " elements but " +
-                          item(lists_.front().name, t) + " has " + std::to_string(numel_[t]));
-      }
-    }
-    return list.ptrs;
+    return read_list(key, access, optional, nullptr);
+  }
+
+  // A list of Float32Arrays whose tensor t has lengths[t] elements rather than the first
+  // list's (per-row or per-column state, or an empty buffer for state a tensor does not have).
+  std::vector<float*>& tensors_sized(const char* key, Access access, const std::vector<double>& lengths) {
+    return read_list(key, access, false, &lengths);
   }
 
   // One double per tensor (a Float64Array of length num_tensors).
@@ -108,6 +96,14 @@ class GroupReader {
   const uint8_t* per_tensor_flags(const char* key) {
     return per_tensor_array<uint8_t>(key, napi_uint8_array, "Uint8Array");
   }
+  // One size per tensor: a Float64Array of length num_tensors holding integers in [0, 2^53).
+  const double* per_tensor_sizes(const char* key) {
+    const double* sizes = per_tensor(key);
+    for (size_t t = 0; t < numel_.size(); ++t)
+      if (!(sizes[t] >= 0 && sizes[t] < 9007199254740992.0 && sizes[t] == std::floor(sizes[t])))
+        throw range_error(item(key, t) + " must be an integer >= 0");
+    return sizes;
+  }
 
   double number(const char* key) {
     Napi::Value v = obj_.Get(key);
@@ -121,14 +117,17 @@ class GroupReader {
     return v.As<Napi::Boolean>().Value();
   }
 
-  size_t num_tensors() const { return st_->numel.size(); }
-  const size_t* numel() const { return st_->numel.data(); }
+  // n sizes, or n doubles of working memory (zeroed), that the Args may point into: owned by
+  // the call, so they live as long as its kernel runs, async or not.
+  size_t* owned_sizes(size_t n) { return st_->owned_sizes.emplace_back(n).data(); }
+  double* owned_doubles(size_t n) { return st_->owned_doubles.emplace_back(n).data(); }
+
+  size_t num_tensors() const { return numel_.size(); }
+  const size_t* numel() const { return numel_.data(); }
 
   // No buffer that the kernel writes may share a byte with any other buffer of the call
   // (read-only buffers may share with each other). Sort by start address and sweep.
   void check_no_overlap() const {
-    const auto& lists_ = st_->lists;
-    const auto& numel_ = st_->numel;
     struct Span {
       uintptr_t begin, end;
       size_t list, tensor;
@@ -137,9 +136,9 @@ class GroupReader {
     std::vector<Span> spans;
     for (size_t l = 0; l < lists_.size(); ++l)
       for (size_t t = 0; t < lists_[l].ptrs.size(); ++t)
-        if (numel_[t] > 0) {
+        if (lists_[l].lengths[t] > 0) {
           auto begin = reinterpret_cast<uintptr_t>(lists_[l].ptrs[t]);
-          spans.push_back({begin, begin + numel_[t] * sizeof(float), l, t, lists_[l].written});
+          spans.push_back({begin, begin + lists_[l].lengths[t] * sizeof(float), l, t, lists_[l].written});
         }
     std::sort(spans.begin(), spans.end(),
               [](const Span& a, const Span& b) { return a.begin < b.begin; });
@@ -166,6 +165,56 @@ class GroupReader {
   }
 
  private:
+  using List = CallStorage::List;
+
+  // expected: the required length of each tensor, or null for the first list's lengths.
+  std::vector<float*>& read_list(const char* key, Access access, bool optional,
+                                 const std::vector<double>* expected) {
+    lists_.emplace_back();
+    List& list = lists_.back();
+    list.name = key;
+    list.written = access == Access::Write;
+    Napi::Value value = obj_.Get(key);
+    if (optional && (value.IsNull() || value.IsUndefined())) return list.ptrs;
+    if (!value.IsArray()) throw type_error(std::string(key) + " must be an array of Float32Array");
+    Napi::Array array = value.As<Napi::Array>();
+    const size_t count = array.Length();
+    const bool first = lists_.size() == 1;
+    if (first) {
+      numel_.resize(count);
+    } else if (count != numel_.size()) {
+      throw range_error(std::string(key) + " has " + std::to_string(count) + " tensors but " +
+                        lists_.front().name + " has " + std::to_string(numel_.size()));
+    }
+    list.ptrs.resize(count);
+    list.lengths.resize(count);
+    for (size_t t = 0; t < count; ++t) {
+      size_t length = 0;
+      list.ptrs[t] = float_array(array.Get(static_cast<uint32_t>(t)), key, t, &length);
+      list.lengths[t] = length;
+      if (first) {
+        numel_[t] = length;
+      } else if (expected) {
+        // Compared in double: a size product too large for any buffer never matches.
+        if (static_cast<double>(length) != (*expected)[t])
+          throw range_error(item(key, t) + " has " + std::to_string(length) +
+                            " elements but should have " + number_text((*expected)[t]));
+      } else if (length != numel_[t]) {
+        throw range_error(item(key, t) + " has " + std::to_string(length) + " elements but " +
+                          item(lists_.front().name, t) + " has " + std::to_string(numel_[t]));
+      }
+    }
+    return list.ptrs;
+  }
+
+  // An integer-valued double as JS prints it (no exponent up to 2^53, no trailing ".0").
+  static std::string number_text(double x) {
+    if (x < 9007199254740992.0) return std::to_string(static_cast<unsigned long long>(x));
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", x);
+    return buffer;
+  }
+
   static std::string item(const std::string& key, size_t t) {
     return key + "[" + std::to_string(t) + "]";
   }
@@ -217,9 +266,9 @@ class GroupReader {
     bool detached = false;
     napi_is_detached_arraybuffer(env_, buffer, &detached);
     if (detached) throw type_error(std::string(key) + " is backed by a detached ArrayBuffer");
-    if (length != st_->numel.size())
+    if (length != numel_.size())
       throw range_error(std::string(key) + " has " + std::to_string(length) +
-                        " entries but there are " + std::to_string(st_->numel.size()) + " tensors");
+                        " entries but there are " + std::to_string(numel_.size()) + " tensors");
     keep(buffer, data, offset_);
     return static_cast<const T*>(data);
   }
@@ -228,7 +277,9 @@ class GroupReader {
   const char* kernel_;
   bool async_;
   Napi::Object obj_;
-  std::unique_ptr<CallStorage> st_;
+  std::unique_ptr<CallStorage> st_;  // moved to the async work by run(); lists_ and numel_ stay valid
+  std::deque<List>& lists_;
+  std::vector<size_t>& numel_;
   size_t offset_ = 0;  // byte offset of the last typed array read
 };
 

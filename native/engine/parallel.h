@@ -15,6 +15,15 @@
 
 namespace fastoptim {
 
+// f(t, begin, end) over every element of every tensor, split across the threads (an update
+// phase of a kernel that reduces first, such as LAMB's).
+template <class F>
+void parallel_ranges(size_t num_tensors, const size_t* numel, const F& f) {
+  parallel_for_chunks(
+      num_tensors, numel,
+      [](const void* ctx, size_t t, size_t begin, size_t end) { (*static_cast<const F*>(ctx))(t, begin, end); }, &f);
+}
+
 template <class Args, void (*Tensor)(const Args&, size_t, size_t, size_t)>
 void run_elementwise(const Args& a) {
   parallel_for_chunks(

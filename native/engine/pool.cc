@@ -308,4 +308,10 @@ double* reduce_scratch(size_t n) {
   return scratch.data();
 }
 
+double* tensor_scratch(size_t n) {
+  thread_local std::vector<double> scratch;
+  if (scratch.size() < n) scratch.resize(n);
+  return scratch.data();
+}
+
 }  // namespace fastoptim

@@ -60,5 +60,7 @@ void parallel_for_blocks(size_t num_tensors, const size_t* numel, size_t k, Bloc
 // Scratch doubles for block partials, owned by the calling thread and reused from call to call
 // (it grows to the largest request and is never freed), so a reduction allocates nothing once warm.
 double* reduce_scratch(size_t n);
+// The same, a second buffer: one value per tensor carried from a reduction to an update phase.
+double* tensor_scratch(size_t n);
 
 }  // namespace fastoptim

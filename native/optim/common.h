@@ -65,7 +65,8 @@ FO_HD float select(bool m, float a, float b) { return m ? a : b; }
 // reductions (norms, dot products): D::Acc, D::acc_zero(), D::acc_add(acc, v) (sum of the
 // lanes, each converted to double), D::acc_add_sq(acc, v) (sum of squares, squared in double), D::acc_add_prod(acc, a, b)
 // (sum of products, formed in double: exact),
-// D::acc_sum(acc) -> double; and D::reduce_max(v) -> float (largest lane).
+// D::acc_sum(acc) -> double, D::acc_load(p) / D::acc_store(p, acc) (lane i <-> p[i], D::N
+// doubles: per-column sums kept in memory); and D::reduce_max(v) -> float (largest lane).
 template <class D, class Body>
 inline void for_each_vector(size_t begin, size_t end, Body&& body) {
   size_t i = begin;

@@ -80,6 +80,12 @@ struct Lanes {
     _mm256_store_pd(lanes, _mm256_add_pd(a.lo, a.hi));
     return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
   }
+  // Lane i of the accumulator <-> p[i] (8 doubles, unaligned).
+  static Acc acc_load(const double* p) { return {_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)}; }
+  static void acc_store(double* p, Acc a) {
+    _mm256_storeu_pd(p, a.lo);
+    _mm256_storeu_pd(p + 4, a.hi);
+  }
   static float reduce_max(Vec v) {
     alignas(32) float lanes[8];
     _mm256_store_ps(lanes, v.v);

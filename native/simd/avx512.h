@@ -84,6 +84,12 @@ struct Lanes {
     return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
            ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
   }
+  // Lane i of the accumulator <-> p[i] (16 doubles, unaligned).
+  static Acc acc_load(const double* p) { return {_mm512_loadu_pd(p), _mm512_loadu_pd(p + 8)}; }
+  static void acc_store(double* p, Acc a) {
+    _mm512_storeu_pd(p, a.lo);
+    _mm512_storeu_pd(p + 8, a.hi);
+  }
   static float reduce_max(Vec v) {
     alignas(64) float lanes[16];
     _mm512_store_ps(lanes, v.v);

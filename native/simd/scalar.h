@@ -25,6 +25,8 @@ struct Lanes {
   }
   static Acc acc_add_prod(Acc acc, Vec a, Vec b) { return acc + static_cast<double>(a) * b; }
   static double acc_sum(Acc acc) { return acc; }
+  static Acc acc_load(const double* p) { return *p; }
+  static void acc_store(double* p, Acc acc) { *p = acc; }
   static float reduce_max(Vec v) { return v; }
 };
 

@@ -15,7 +15,19 @@ export interface ListSpec {
 export interface PerTensorSpec {
   key: string;
   type: typeof Float64Array | typeof Uint8Array;
+  /** When true the entries are sizes: integers in [0, 2^53). */
+  sizes?: boolean;
 }
+
+/** A list whose tensor `t` has `length(t)` elements instead of the first list's (checked after the per-tensor arrays). */
+export interface SizedListSpec {
+  key: string;
+  written: boolean;
+  length: (t: number) => number;
+}
+
+/** The error thrower `GroupSpec.validate` gets: throws `Err` with the kernel's name in front. */
+export type Fail = (Err: typeof TypeError, msg: string) => never;
 
 /** What one kernel reads: buffer lists, per-tensor scalar arrays, group numbers and flags. */
 export interface GroupSpec {
@@ -23,6 +35,9 @@ export interface GroupSpec {
   perTensor?: PerTensorSpec[];
   numbers?: string[];
   flags?: string[];
+  /** Checks that need the per-tensor arrays (run after them, before `sized`). */
+  validate?: (fail: Fail) => void;
+  sized?: SizedListSpec[];
 }
 
 function isDetached(view: ArrayBufferView): boolean {
@@ -39,20 +54,20 @@ function isDetached(view: ArrayBufferView): boolean {
 
 /** Validates one kernel call's argument object; throws a TypeError or RangeError like the binding. */
 export function checkGroup(kernel: string, args: object, spec: GroupSpec): void {
-  const { lists, perTensor = [], numbers = [], flags = [] } = spec;
-  const fail = (Err: typeof TypeError, msg: string): never => {
+  const { lists, perTensor = [], numbers = [], flags = [], sized = [] } = spec;
+  const fail: Fail = (Err, msg) => {
     throw new Err(`${kernel}: ${msg}`);
   };
   if (typeof args !== 'object' || args === null || Array.isArray(args)) fail(TypeError, 'expected one argument object');
   const a = args as Record<string, unknown>;
   for (const key of numbers) if (typeof a[key] !== 'number') fail(TypeError, `${key} must be a number`);
   for (const key of flags) if (typeof a[key] !== 'boolean') fail(TypeError, `${key} must be a boolean`);
-  let numel: number[] | null = null;
+  let numel = null as number[] | null; // the first list's lengths, set in readList
   const first = lists[0].key;
   const spans: { buffer: ArrayBufferLike; begin: number; end: number; name: string; written: boolean }[] = [];
-  for (const { key, written, optional } of lists) {
+  // expected: the required length of tensor i, or null for the first list's lengths.
+  const readList = (key: string, written: boolean, expected: ((i: number) => number) | null) => {
     const value = a[key];
-    if (optional && value == null) continue;
     if (!Array.isArray(value)) fail(TypeError, `${key} must be an array of Float32Array`);
     const list = value as unknown[];
     if (numel && list.length !== numel.length) {
@@ -63,15 +78,20 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
       if (!(t instanceof Float32Array)) fail(TypeError, `${key}[${i}] must be a Float32Array`);
       const f = t as Float32Array;
       if (isDetached(f)) fail(TypeError, `${key}[${i}] is backed by a detached ArrayBuffer`);
-      if (numel && f.length !== numel[i]) {
+      if (expected) {
+        if (f.length !== expected(i)) fail(RangeError, `${key}[${i}] has ${f.length} elements but should have ${expected(i)}`);
+      } else if (numel && f.length !== numel[i]) {
         fail(RangeError, `${key}[${i}] has ${f.length} elements but ${first}[${i}] has ${numel[i]}`);
       }
       lengths.push(f.length);
       if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${i}]`, written });
     });
     numel ??= lengths;
+  };
+  for (const { key, written, optional } of lists) {
+    if (!(optional && a[key] == null)) readList(key, written, null);
   }
-  for (const { key, type } of perTensor) {
+  for (const { key, type, sizes } of perTensor) {
     const value = a[key];
     if (!(value instanceof type)) fail(TypeError, `${key} must be a ${type.name}`);
     const arr = value as Float64Array | Uint8Array;
@@ -79,7 +99,14 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
     if (arr.length !== (numel?.length ?? 0)) {
       fail(RangeError, `${key} has ${arr.length} entries but there are ${numel?.length ?? 0} tensors`);
     }
+    if (sizes) {
+      arr.forEach((x, i) => {
+        if (!(x >= 0 && x < 2 ** 53 && Number.isInteger(x))) fail(RangeError, `${key}[${i}] must be an integer >= 0`);
+      });
+    }
   }
+  spec.validate?.(fail);
+  for (const { key, written, length } of sized) readList(key, written, length);
   // Overlap: only views of one ArrayBuffer can share memory. Sort by start and sweep.
   const byBuffer = new Map<ArrayBufferLike, typeof spans>();
   for (const s of spans) {

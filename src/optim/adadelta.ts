@@ -52,6 +52,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new Adadelta([w], { rho: 0.95 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.995528, 2.00447, 2.99553]: the first step is sqrt(eps / (1 - rho)) times g / |g|, about 0.0045
  * ```
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {

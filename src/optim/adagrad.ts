@@ -58,6 +58,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new Adagrad([w], { lr: 0.1, lrDecay: 1e-3 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.9, 2.1, 2.9]: the first step is lr * g / |g|
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {

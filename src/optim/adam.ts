@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type Param
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
 import { commitSteps, freshState, stateBuffer } from './state.js';
+import { weightDecayArgs } from './weight-decay.js';
 
 /** Adam's options: PyTorch's `torch.optim.Adam` names in camelCase, with its defaults. */
 export interface AdamOptions {
@@ -18,9 +19,15 @@ export interface AdamOptions {
   amsgrad: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
   maximize: boolean;
+  /**
+   * Adam only (AdamW always decouples, and its groups have no such key, as PyTorch's): decay
+   * the weights (`p *= 1 - lr * weightDecay`, AdamW's rule) instead of adding an L2 term to the
+   * gradient. Default false.
+   */
+  decoupledWeightDecay?: boolean;
 }
 
-const DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+const DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, decoupledWeightDecay: false };
 
 const STATE: OptimizerSpec['state'] = [
   { key: 'step', kind: 'number' },
@@ -35,7 +42,8 @@ const STATE: OptimizerSpec['state'] = [
  * For each parameter `p` with gradient `g` at its step `t` (counted per parameter):
  * ```text
  * g     <- -g                          if maximize
- * g     <- g + weightDecay * p         if weightDecay != 0
+ * p     <- p * (1 - lr * weightDecay)  if decoupledWeightDecay (AdamW's rule)
+ * g     <- g + weightDecay * p         otherwise, if weightDecay != 0
  * m     <- beta1 * m + (1 - beta1) * g
  * v     <- beta2 * v + (1 - beta2) * g^2
  * vmax  <- max(vmax, v)                if amsgrad (then v below means vmax)
@@ -51,19 +59,23 @@ const STATE: OptimizerSpec['state'] = [
  * const opt = new Adam([w], { lr: 1e-2 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.99, 2.01, 2.99]: the first step is lr * g / |g| after bias correction
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
-  /** What a subclass (AdamW) changes: name, PyTorch's group keys, defaults, and where weight decay goes. */
+  /** @internal What a subclass (AdamW) changes: name, PyTorch's group keys, defaults, and where weight decay goes. */
   protected static readonly variant = {
     spec: {
       name: 'Adam',
       state: STATE,
       torchGroupKeys: { foreach: null, capturable: false, differentiable: false, fused: false },
     } as OptimizerSpec,
-    defaults: DEFAULTS,
-    /** false: the decay is an L2 term of the gradient (Adam); true: the weights decay (AdamW). */
-    decoupledWeightDecay: false,
+    defaults: DEFAULTS as AdamOptions,
+    /**
+     * Where weight decay goes: undefined, the group's `decoupledWeightDecay` says (Adam); true,
+     * always decoupled (AdamW, whose groups have no `decoupledWeightDecay`).
+     */
+    decoupledWeightDecay: undefined as boolean | undefined,
   };
 
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
@@ -78,6 +90,9 @@ export class Adam extends Optimizer<AdamOptions> {
     check.number(`${prefix}weightDecay`, o.weightDecay, { min: 0 });
     check.boolean(`${prefix}amsgrad`, o.amsgrad);
     check.boolean(`${prefix}maximize`, o.maximize);
+    if ((this.constructor as typeof Adam).variant.decoupledWeightDecay === undefined) {
+      check.boolean(`${prefix}decoupledWeightDecay`, o.decoupledWeightDecay);
+    }
   }
 
   protected stepGroup(group: ParamGroup<AdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
@@ -115,7 +130,7 @@ export class Adam extends Optimizer<AdamOptions> {
       expAvg[i] = s.exp_avg as Float32Array;
       expAvgSq[i] = s.exp_avg_sq as Float32Array;
     }
-    const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay;
+    const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay ?? group.decoupledWeightDecay === true;
     kernels().adam({
       params: data,
       grads,
@@ -127,8 +142,7 @@ export class Adam extends Optimizer<AdamOptions> {
       beta1,
       beta2,
       eps: group.eps,
-      weight_decay: decoupled ? 0 : group.weightDecay,
-      decay: decoupled ? 1 - group.lr * group.weightDecay : 1,
+      ...weightDecayArgs(group.lr, group.weightDecay, decoupled),
       amsgrad: group.amsgrad,
       maximize: group.maximize,
     });

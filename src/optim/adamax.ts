@@ -52,6 +52,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new Adamax([w], { lr: 2e-3, betas: [0.9, 0.999] });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.998, 2.002, 2.998]: lr * g / |g| at the first step
  * ```
  */
 export class Adamax extends Optimizer<AdamaxOptions> {

@@ -50,7 +50,8 @@ type Vec = Float32Array;
  *   xy.grad!.set([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]);
  *   return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
  * };
- * for (let i = 0; i < 10; i++) opt.step(rosenbrock);   // xy.data -> [1, 1]
+ * for (let i = 0; i < 10; i++) opt.step(rosenbrock);
+ * console.log(xy.data); // ≈ [1, 1]: the minimum, to 1e-5
  * ```
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {

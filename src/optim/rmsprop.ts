@@ -59,6 +59,7 @@ const SPEC: OptimizerSpec = {
  * const opt = new RMSprop([w], { lr: 1e-2, momentum: 0.9, centered: true });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.899496, 2.1005, 2.8995]
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {

@@ -44,6 +44,7 @@ const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay:
  * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
  * w.grad!.set([0.5, -0.5, 1]);
  * opt.step();
+ * console.log(w.data); // ≈ [0.95, 2.05, 2.9]: p - lr * g (the momentum buffer starts as g)
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {

@@ -44,6 +44,7 @@ function totalNorm(grads: Float32Array[], p: number): number {
   return p === 2 ? Math.sqrt(sum) : p === 1 ? sum : sum ** (1 / p);
 }
 
+/** The norm options of `getTotalNorm` and `clipGradNorm`. */
 export interface NormOptions {
   /** The norm: 2 (default), 1, Infinity, or any p > 0. */
   normType?: number;
@@ -64,8 +65,13 @@ function nonfiniteError(p: number): Error {
  *
  * @example
  * ```ts
- * const norm = getTotalNorm(model.parameters());          // L2
- * const largest = getTotalNorm(params, { normType: Infinity });
+ * const w = Parameter.from([1, 2, 3]);
+ * w.grad!.set([3, 0, 4]);
+ * const b = Parameter.from([0]);
+ * b.grad!.set([-12]);
+ * console.log(getTotalNorm([w, b]));                         // 13: sqrt(9 + 16 + 144)
+ * console.log(getTotalNorm([w, b], { normType: Infinity })); // 12: the largest |g|
+ * console.log(getTotalNorm([w.grad!], { normType: 1 }));     // 7: gradient buffers work too
  * ```
  */
 export function getTotalNorm(source: GradSource, options: NormOptions = {}): number {
@@ -88,8 +94,12 @@ export function getTotalNorm(source: GradSource, options: NormOptions = {}): num
  *
  * @example
  * ```ts
- * const norm = clipGradNorm(params, 1.0);
+ * const w = Parameter.from([1, 2]);
+ * const optimizer = new SGD([w], { lr: 0.1 });
+ * w.grad!.set([30, 40]);                    // an exploding gradient, norm 50
+ * const norm = clipGradNorm([w], 1.0);      // scales it to norm 1 (minus 1e-6 relative)
  * optimizer.step();
+ * console.log(norm, Array.from(w.grad!, (g) => g.toFixed(4))); // 50 ['0.6000', '0.8000']
  * ```
  */
 export function clipGradNorm(source: GradSource, maxNorm: number, options: NormOptions = {}): number {
@@ -110,7 +120,10 @@ export function clipGradNorm(source: GradSource, maxNorm: number, options: NormO
  *
  * @example
  * ```ts
- * clipGradValue(params, 0.5);
+ * const w = Parameter.from([1, 2, 3]);
+ * w.grad!.set([-2, 0.25, 7]);
+ * clipGradValue([w], 0.5);
+ * console.log(w.grad); // Float32Array(3) [ -0.5, 0.25, 0.5 ]
  * ```
  */
 export function clipGradValue(source: GradSource, clipValue: number): void {

@@ -9,14 +9,21 @@ import * as check from '../validate.js';
 
 /** `MultiSteps.stateDict()`: the mini-step count, the accumulators by parameter position, and the inner optimizer's state dict. */
 export interface MultiStepsStateDict {
+  /** Micro-steps accumulated since the last optimizer step. */
   mini_step: number;
+  /** The running gradient sums (copies), keyed by the parameter's position across the groups. */
   accumulators: Record<number, Float32Array>;
+  /** The wrapped optimizer's state dict. */
   optimizer: StateDict;
 }
 
+/** What `MultiSteps.loadStateDict` accepts: `MultiStepsStateDict`, buffers possibly as number arrays (JSON). */
 export interface MultiStepsStateDictInput {
+  /** Micro-steps accumulated since the last optimizer step. */
   mini_step: number;
+  /** The running gradient sums by parameter position (number or numeric string keys). */
   accumulators: Record<number | string, Float32Array | number[]>;
+  /** The wrapped optimizer's state dict. */
   optimizer: StateDictInput;
 }
 
@@ -29,14 +36,19 @@ export interface MultiStepsStateDictInput {
  *
  * @example
  * ```ts
- * const opt = new MultiSteps(new AdamW(params, { lr: 1e-3 }), { everyK: 4 });
- * for (const batch of microBatches) {
- *   backward(batch);          // writes p.grad
- *   opt.step();               // steps AdamW on every 4th call
+ * const w = new Parameter(3);
+ * const opt = new MultiSteps(new SGD([w], { lr: 0.1 }), { everyK: 4 });
+ * const stepped: boolean[] = [];
+ * for (let micro = 0; micro < 8; micro++) {
+ *   w.grad!.fill(micro);          // backward on a micro-batch writes w.grad
+ *   stepped.push(opt.step());     // steps SGD on every 4th call, with the mean gradient
  * }
+ * console.log(stepped.map(Number).join('')); // 00010001
+ * console.log(w.data[0].toFixed(4));         // -0.7000: -0.1 * (mean(0..3) + mean(4..7)) = -0.1 * (1.5 + 5.5)
  * ```
  */
 export class MultiSteps<O extends object = object> {
+  /** Micro-steps per optimizer step. */
   readonly everyK: number;
   /** Micro-steps accumulated since the last optimizer step (0 to everyK - 1). */
   miniStep = 0;
@@ -44,6 +56,7 @@ export class MultiSteps<O extends object = object> {
   readonly accumulators = new Map<ParamLike, Float32Array>();
 
   constructor(
+    /** The wrapped optimizer. */
     readonly optimizer: Optimizer<O>,
     options: { everyK: number },
   ) {

@@ -7,6 +7,7 @@ import type { Closure, Optimizer } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
 
+/** `SkipNonFinite`'s options. */
 export interface SkipNonFiniteOptions {
   /** Throw once this many steps in a row have been skipped (the run has diverged). Default Infinity. */
   maxConsecutiveSkips?: number;
@@ -22,6 +23,7 @@ export interface GuardedStep {
   loss?: number;
 }
 
+/** `SkipNonFinite.step()`'s options. */
 export interface GuardedStepOptions {
   /**
    * The total norm (p = 1, 2 or Infinity) of this step's gradients, as returned by
@@ -42,10 +44,15 @@ export interface GuardedStepOptions {
  *
  * @example
  * ```ts
- * const guard = new SkipNonFinite(new AdamW(params, { lr: 1e-3 }), { maxConsecutiveSkips: 10 });
- * const gradNorm = clipGradNorm(params, 1.0);
+ * const w = new Parameter(3);
+ * const guard = new SkipNonFinite(new AdamW([w], { lr: 1e-3 }), { maxConsecutiveSkips: 10 });
+ * w.grad!.set([0.1, NaN, 0.3]);                 // an overflow in the backward pass
+ * const gradNorm = clipGradNorm([w], 1.0);      // NaN: clipping measured it already
  * const { stepped, reason } = guard.step({ gradNorm });
- * if (!stepped) console.warn(`skipped: ${reason}`);
+ * console.log(stepped, w.data[0]);              // false 0: nothing changed
+ * if (!stepped) console.log(`skipped: ${reason}`);
+ * w.grad!.set([0.1, 0.2, 0.3]);
+ * console.log(guard.step().stepped, guard.skippedSteps); // true 1
  * ```
  */
 export class SkipNonFinite<O extends object = object> {
@@ -53,9 +60,11 @@ export class SkipNonFinite<O extends object = object> {
   skippedSteps = 0;
   /** Steps skipped in a row, up to now. */
   consecutiveSkips = 0;
+  /** Skips in a row after which `step` throws. */
   readonly maxConsecutiveSkips: number;
 
   constructor(
+    /** The wrapped optimizer. */
     readonly optimizer: Optimizer<O>,
     options: SkipNonFiniteOptions = {},
   ) {

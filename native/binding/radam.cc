@@ -1,0 +1,34 @@
+#include "binding/bindings.h"
+#include "binding/reader.h"
+#include "dispatch.h"
+
+namespace fastoptim {
+
+// radam({ params, grads, exp_avg, exp_avg_sq, step_size, rectify, beta1, beta2, eps,
+//         weight_decay, decay, maximize })
+Napi::Value bind_radam(const Napi::CallbackInfo& info) {
+  GroupReader r(info, "radam");
+  RadamArgs a{};
+  a.beta1 = r.number("beta1");
+  a.beta2 = r.number("beta2");
+  a.eps = r.number("eps");
+  a.weight_decay = r.number("weight_decay");
+  a.decay = r.number("decay");
+  a.maximize = r.flag("maximize");
+  const auto& params = r.tensors("params", Access::Write);
+  const auto& grads = r.tensors("grads", Access::Read);
+  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
+  const auto& exp_avg_sq = r.tensors("exp_avg_sq", Access::Write);
+  a.step_size = r.per_tensor("step_size");
+  a.rectify = r.per_tensor_flags("rectify");
+  r.check_no_overlap();
+  a.num_tensors = r.num_tensors();
+  a.numel = r.numel();
+  a.params = params.data();
+  a.grads = as_const(grads);
+  a.exp_avg = exp_avg.data();
+  a.exp_avg_sq = exp_avg_sq.data();
+  return r.run(kernels().radam, a);
+}
+
+}  // namespace fastoptim
