@@ -273,11 +273,11 @@ export interface AdafactorKernelArgs {
   maximize: boolean;
 }
 
-/** The STREAM triad `a = b + scalar * c`: a memory-bandwidth probe. */
+/** The STREAM triad `a[t] = b[t] + scalar * c[t]`: a memory-bandwidth probe. */
 export interface TriadArgs {
-  a: [Float32Array];
-  b: [Float32Array];
-  c: [Float32Array];
+  a: Float32Array[];
+  b: Float32Array[];
+  c: Float32Array[];
   scalar: number;
 }
 
@@ -316,7 +316,8 @@ export interface AxpbyArgs {
   b: number;
 }
 
-export interface NativeBinding {
+/** Every kernel of the addon: one call steps one whole group, in place. */
+export interface NativeKernels {
   sgd(args: SgdKernelArgs): void;
   adam(args: AdamKernelArgs): void;
   rmsprop(args: RmspropKernelArgs): void;
@@ -337,10 +338,31 @@ export interface NativeBinding {
   scale(args: ScaleArgs): void;
   clamp(args: ClampArgs): void;
   axpby(args: AxpbyArgs): void;
+}
+
+/**
+ * The same kernels run off the main thread: the arguments are read and checked at once (a bad
+ * call throws, synchronously, and changes nothing), the kernel runs on a libuv worker thread,
+ * and the Promise resolves when it is done. Every ArrayBuffer the call uses is referenced until
+ * then; one detached meanwhile makes the Promise reject (the results are then undefined).
+ */
+export type AsyncKernels = { [K in keyof NativeKernels]: (args: Parameters<NativeKernels[K]>[0]) => Promise<void> };
+
+export interface NativeBinding extends NativeKernels {
+  /** The kernels, run on a worker thread. */
+  async: AsyncKernels;
+  /** The elementwise kernels (all but the reductions): the ones whose tensors may be merged. */
+  elementwise: (keyof NativeKernels)[];
   /** The instruction set in use. */
   isa(): Isa;
   /** The instruction sets this CPU supports, best first. */
   supportedIsas(): Isa[];
   /** Switch to an instruction set this CPU supports (RangeError otherwise). */
   setIsa(isa: Isa): void;
+  /** Threads the kernels use (the calling thread counts as one). */
+  getNumThreads(): number;
+  /** Sets them: an integer from 1 to 256 (RangeError otherwise). */
+  setNumThreads(n: number): void;
+  /** Cores this process may run on (its CPU affinity). */
+  availableCores(): number;
 }

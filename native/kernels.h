@@ -3,6 +3,7 @@
 // one at load time.
 #pragma once
 
+#include "engine/parallel.h"
 #include "optim/adadelta.h"
 #include "optim/adafactor.h"
 #include "optim/adagrad.h"

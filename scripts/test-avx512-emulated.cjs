@@ -19,7 +19,7 @@ if (!fs.existsSync('/usr/include/simde/x86/avx512.h')) {
   process.exit(1);
 }
 run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'build', '--out', 'build-emu', '--CDFASTOPTIM_AVX512_EMULATION=ON']);
-run(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/native-vs-js.test.ts', 'test/torch-parity.test.ts', 'test/bad-input.test.ts', 'test/grad-utils.test.ts', 'test/lion-lamb-lars-adafactor.test.ts'], {
+run(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/native-vs-js.test.ts', 'test/torch-parity.test.ts', 'test/bad-input.test.ts', 'test/grad-utils.test.ts', 'test/lion-lamb-lars-adafactor.test.ts', 'test/threads.test.ts', 'test/async.test.ts'], {
   FASTOPTIM_ADDON: path.join(root, 'build-emu', 'Release', 'fastoptim.node'),
   FASTOPTIM_EXPECT_ISA: 'avx512',
 });

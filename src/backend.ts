@@ -4,14 +4,18 @@
  * loads; otherwise the pure-JS kernels, which give the same results. `FASTOPTIM_BACKEND=js|native`
  * forces one; `FASTOPTIM_SIMD=scalar|avx2|avx512` forces an instruction set (read once by the
  * addon when it loads). `FASTOPTIM_ADDON=<file.node>` loads a specific addon build (for tests).
+ * `FASTOPTIM_NUM_THREADS=n` sets the native kernels' thread count (default: the cores this
+ * process may run on).
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Isa, NativeBinding } from '../binding.js';
+import { coalesce } from './coalesce.js';
 import * as jsKernels from './kernels/index.js';
-import { oneOf } from './validate.js';
+import { invalidParameterError, oneOf } from './validate.js';
 
 export type { Isa } from '../binding.js';
 
@@ -39,6 +43,8 @@ export interface BackendInfo {
   nativeAvailable: boolean;
   /** Why the native addon did not load, when it did not. */
   nativeError: string | null;
+  /** Threads the native kernels use (`getNumThreads()`); the JS backend always runs on one. */
+  numThreads: number;
 }
 
 // The package root: one level above src/ (tests) or dist/ (the published build).
@@ -58,6 +64,21 @@ function loadNative(): { binding: NativeBinding | null; error: string | null } {
   }
 }
 
+/** The most threads `setNumThreads` accepts (as the addon, native/engine/pool.h). */
+const MAX_THREADS = 256;
+
+function checkThreads(name: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw invalidParameterError(name, `an integer in [1, ${MAX_THREADS}]`, n);
+  }
+  return n;
+}
+
+// Checked here, before the addon loads, so a bad value throws instead of making the addon
+// fail to load (and the library fall back to JS).
+const envThreads = process.env.FASTOPTIM_NUM_THREADS || undefined;
+if (envThreads !== undefined) checkThreads('FASTOPTIM_NUM_THREADS', /^\d+$/.test(envThreads) ? Number(envThreads) : envThreads);
+
 const forced = process.env.FASTOPTIM_BACKEND || undefined;
 if (forced !== undefined) oneOf('FASTOPTIM_BACKEND', forced, ['native', 'js'] as const);
 
@@ -70,9 +91,68 @@ if (required && !native.binding) {
 
 let current: BackendName = native.binding ? 'native' : 'js';
 
+type KernelName = keyof Kernels;
+type AnyKernel = (args: never) => unknown;
+
+/**
+ * The native kernels as the optimizers call them: the elementwise ones merge contiguous
+ * tensors first (src/coalesce.ts), now (`sync`) or on a worker thread (`async`).
+ */
+const nativeKernels = (() => {
+  const b = native.binding;
+  if (!b) return null;
+  const merge = new Set(b.elementwise);
+  const wrap = (fn: AnyKernel, name: KernelName): AnyKernel => (merge.has(name) ? (args: never) => fn(coalesce(args as object) as never) : fn);
+  const names = Object.keys(jsKernels) as KernelName[];
+  return {
+    sync: Object.fromEntries(names.map((n) => [n, wrap(b[n] as AnyKernel, n)])) as unknown as Kernels,
+    async: Object.fromEntries(names.map((n) => [n, wrap(b.async[n] as AnyKernel, n)])) as unknown as Record<KernelName, (args: never) => Promise<void>>,
+  };
+})();
+
+/**
+ * While `deferKernels` runs one group's step, the native kernel call it makes goes to the
+ * addon's async kernels (checked at once, run on a worker thread); its Promise is kept here.
+ */
+let deferral: { pending: Promise<void> | null } | null = null;
+
+const deferredKernels = Object.fromEntries(
+  Object.keys(jsKernels).map((name) => [
+    name,
+    (args: never) => {
+      if (deferral!.pending) {
+        // Its arguments may depend on the first call's results, which are not there yet.
+        throw new Error(`stepAsync: a second kernel call (${name}) in one param group; this optimizer must override stepAsync`);
+      }
+      deferral!.pending = nativeKernels!.async[name as KernelName](args);
+    },
+  ]),
+) as unknown as Kernels;
+
 /** The kernels of the backend in use. */
 export function kernels(): Kernels {
-  return current === 'native' ? native.binding! : jsKernels;
+  if (current !== 'native') return jsKernels;
+  return deferral ? deferredKernels : nativeKernels!.sync;
+}
+
+/**
+ * Runs `fn` (the synchronous part of one group's step) with the native kernel call it makes
+ * sent to a worker thread; returns that call's Promise, or null when `fn` ran everything
+ * itself (the JS backend). A call the addon refuses throws here, before anything runs.
+ */
+export function deferKernels(fn: () => void): Promise<void> | null {
+  const slot: { pending: Promise<void> | null } = { pending: null };
+  deferral = slot;
+  try {
+    fn();
+  } catch (err) {
+    // A call already on its way must finish before the caller may touch the buffers again.
+    if (slot.pending) return slot.pending.then(() => Promise.reject(err), () => Promise.reject(err));
+    throw err;
+  } finally {
+    deferral = null;
+  }
+  return slot.pending;
 }
 
 /** The raw native addon, or null when it is not loaded (for the benchmark's bandwidth probe). */
@@ -99,7 +179,45 @@ export function backendInfo(): BackendInfo {
     supportedIsas: b ? b.supportedIsas() : [],
     nativeAvailable: b !== null,
     nativeError: native.error,
+    numThreads: getNumThreads(),
   };
+}
+
+// Without the addon there is no pool: the setting is kept here, so it reads back as set.
+let threadsWithoutAddon = envThreads !== undefined ? Number(envThreads) : os.availableParallelism();
+
+/**
+ * The number of threads the native kernels use: a step over a large group (or over many
+ * tensors) is split across that many threads, the calling one included; small work stays on
+ * the calling thread. Default: the cores this process may run on, or `FASTOPTIM_NUM_THREADS`.
+ * Results are bit-identical for any thread count. The JS backend always runs on one thread;
+ * this still reports (and `setNumThreads` still sets) the native setting.
+ *
+ * @example
+ * ```ts
+ * import { getNumThreads, setNumThreads } from 'fastoptim';
+ * setNumThreads(1);              // one thread, e.g. when the process runs one worker per core
+ * console.log(getNumThreads());  // 1
+ * ```
+ */
+export function getNumThreads(): number {
+  return native.binding ? native.binding.getNumThreads() : threadsWithoutAddon;
+}
+
+/**
+ * Sets the number of threads the native kernels use: an integer from 1 to 256 (more than
+ * the cores is allowed, and slower). Takes effect at the next kernel call; a step already
+ * running keeps its threads. See `getNumThreads`.
+ *
+ * @example
+ * ```ts
+ * setNumThreads(2);
+ * ```
+ */
+export function setNumThreads(n: number): void {
+  checkThreads('numThreads', n);
+  if (native.binding) native.binding.setNumThreads(n);
+  else threadsWithoutAddon = n;
 }
 
 /**

@@ -1,4 +1,5 @@
 export { Parameter, type ParamLike, type ParameterOptions } from './parameter.js';
+export { ParameterArena, type ParameterArenaOptions } from './arena.js';
 export {
   Optimizer,
   type Closure,
@@ -28,6 +29,8 @@ export { LARS, type LARSOptions } from './optim/lars.js';
 export { Adafactor, type AdafactorOptions } from './optim/adafactor.js';
 export {
   backendInfo,
+  getNumThreads,
+  setNumThreads,
   setBackend,
   setSimd,
   type BackendInfo,

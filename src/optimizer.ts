@@ -5,6 +5,8 @@
  * options and state and implement `step()`: per group, gather the tensors whose grad is set,
  * compute the per-step scalars in double, and make one kernel call for the whole group.
  */
+import { deferKernels } from './backend.js';
+import { adoptStateBuffer } from './optim/state.js';
 import type { ParamLike } from './parameter.js';
 
 /** A value in a parameter's state: a number (`step`), a buffer, null (PyTorch's None), or a list (LBFGS's history). */
@@ -156,6 +158,9 @@ export abstract class Optimizer<O extends object> {
   /** @internal What the subclass told the base class about itself (name, state entries, PyTorch's group keys). */
   protected readonly spec: OptimizerSpec;
 
+  /** True while a `stepAsync()` runs (from its first kernel call until it settles). */
+  private inFlight = false;
+
   /**
    * @internal
    * Merges `defaults` (already the optimizer's defaults with the user's options over them),
@@ -181,13 +186,71 @@ export abstract class Optimizer<O extends object> {
    * hands them to `stepGroup`. Returns the closure's loss, if one was given.
    */
   step(closure?: Closure): number | undefined {
+    this.assertIdle('step');
     const loss = closure?.();
-    this.paramGroups.forEach((group, gi) => {
-      this.validate(group, `paramGroups[${gi}].`);
-      const { params, grads } = this.gather(group, gi);
-      if (params.length > 0) this.stepGroup(group, params, grads);
-    });
+    this.paramGroups.forEach((group, gi) => this.stepOneGroup(group, gi));
     return loss;
+  }
+
+  /**
+   * `step()` with the native kernels run off the main thread: the event loop keeps running while
+   * a large group is stepped. The closure (if any) runs first, synchronously, as in `step()`.
+   * Then, group by group, the arguments are gathered and checked on the main thread (bad input
+   * rejects before anything runs, as `step()` throws), the group's kernel runs on a worker
+   * thread, and the next group starts when it is done. Results are bit-identical to `step()`.
+   *
+   * While it runs, this optimizer refuses `step`, `stepAsync`, `zeroGrad`, `loadStateDict`,
+   * `stateDict` and `addParamGroup` (they throw an Error). The buffers are referenced, so they
+   * cannot be collected; but do not write to the parameters, gradients or state from JS, and do
+   * not transfer (detach) their ArrayBuffers, until the Promise settles (a detached buffer makes
+   * it reject, its results undefined; see README, Threads and async). On the JS backend the
+   * step runs synchronously and the Promise resolves at once.
+   *
+   * @returns The closure's loss, if a closure was given.
+   * @example
+   * ```ts
+   * const w = new Parameter(new Float32Array([1, 2, 3]));
+   * const opt = new Adam([w], { lr: 0.1 });
+   * for (let step = 0; step < 3; step++) {
+   *   w.grad!.set(w.data);            // the gradient of sum(w^2) / 2
+   *   await opt.stepAsync();          // timers and I/O run meanwhile
+   * }
+   * console.log(w.data[0] < 1, opt.state.get(w)!.step); // true 3
+   * ```
+   */
+  async stepAsync(closure?: Closure): Promise<number | undefined> {
+    this.assertIdle('stepAsync');
+    const loss = closure?.();
+    this.inFlight = true;
+    try {
+      for (let gi = 0; gi < this.paramGroups.length; gi++) {
+        const group = this.paramGroups[gi];
+        const pending = deferKernels(() => this.stepOneGroup(group, gi));
+        if (pending) await pending;
+      }
+    } finally {
+      this.inFlight = false;
+    }
+    return loss;
+  }
+
+  /** Whether a `stepAsync()` of this optimizer is running. */
+  get stepInFlight(): boolean {
+    return this.inFlight;
+  }
+
+  /** Throws when a `stepAsync()` is running: `what` would race with its kernel. */
+  protected assertIdle(what: string): void {
+    if (this.inFlight) {
+      throw new Error(`${this.spec.name}.${what}: a stepAsync() of this optimizer is still running; await it before calling ${what}()`);
+    }
+  }
+
+  /** One group of `step()`: re-validate (a scheduler may have written it), gather, step. */
+  private stepOneGroup(group: ParamGroup<O>, gi: number): void {
+    this.validate(group, `paramGroups[${gi}].`);
+    const { params, grads } = this.gather(group, gi);
+    if (params.length > 0) this.stepGroup(group, params, grads);
   }
 
   /**
@@ -202,6 +265,7 @@ export abstract class Optimizer<O extends object> {
    * `add_param_group`). A parameter may belong to one group only.
    */
   addParamGroup(group: ParamGroupInput<O>): void {
+    this.assertIdle('addParamGroup');
     if (typeof group !== 'object' || group === null || group.params == null) {
       throw new TypeError(`Expected a param group object with a params list but received ${String(group)}`);
     }
@@ -228,6 +292,7 @@ export abstract class Optimizer<O extends object> {
    * `step()` skips the parameter unless a new gradient is assigned.
    */
   zeroGrad({ setToNone = false }: { setToNone?: boolean } = {}): void {
+    this.assertIdle('zeroGrad');
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (setToNone) p.grad = null;
@@ -243,6 +308,7 @@ export abstract class Optimizer<O extends object> {
    * positions.
    */
   stateDict(): StateDict {
+    this.assertIdle('stateDict');
     const index = new Map<ParamLike, number>();
     const param_groups = this.paramGroups.map((group) => {
       const out: Record<string, unknown> = {};
@@ -275,6 +341,7 @@ export abstract class Optimizer<O extends object> {
    * and changes nothing unless all of it is valid; then replaces the hyperparameters and state.
    */
   loadStateDict(stateDict: StateDictInput): void {
+    this.assertIdle('loadStateDict');
     if (typeof stateDict !== 'object' || stateDict === null || !Array.isArray(stateDict.param_groups) ||
         typeof stateDict.state !== 'object' || stateDict.state === null) {
       throw new TypeError('loadStateDict: expected an object with state and param_groups');
@@ -344,6 +411,14 @@ export abstract class Optimizer<O extends object> {
       const group = this.paramGroups[i] as Record<string, unknown>;
       Object.assign(group, g);
     });
+    for (const [p, s] of newState) {
+      // Buffers of arena parameters go back into the arena (in place where they were).
+      const current = this.state.get(p);
+      for (const { key, kind } of this.spec.state) {
+        const v = s[key];
+        if ((kind === 'tensor' || kind === 'tensorOrNull') && v instanceof Float32Array) s[key] = adoptStateBuffer(p, key, v, current?.[key]);
+      }
+    }
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
   }
@@ -356,9 +431,11 @@ export abstract class Optimizer<O extends object> {
   protected gather(group: ParamGroup<O>, groupIndex: number): { params: ParamLike[]; grads: Float32Array[] } {
     const params: ParamLike[] = [];
     const grads: Float32Array[] = [];
-    group.params.forEach((p, i) => {
+    const list = group.params;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
       const g = p.grad;
-      if (g === null || g === undefined) return;
+      if (g === null || g === undefined) continue;
       if (!(g instanceof Float32Array)) {
         throw new TypeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad must be a Float32Array or null`);
       }
@@ -367,7 +444,7 @@ export abstract class Optimizer<O extends object> {
       }
       params.push(p);
       grads.push(g);
-    });
+    }
     return { params, grads };
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Backend selection: the native addon loads here (CI builds it), FASTOPTIM_BACKEND and
  * FASTOPTIM_SIMD force a backend or instruction set (read once when the library loads, so each
- * case runs in a child process), and a forced choice that cannot be honoured throws clearly.
+ * case runs in a child process), FASTOPTIM_NUM_THREADS sets the thread count, and a forced
+ * choice that cannot be honoured throws clearly.
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import { useDefault } from './helpers/targets.js';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function runChild(env: Record<string, string>) {
-  const childEnv: Record<string, string | undefined> = { ...process.env, FASTOPTIM_BACKEND: undefined, FASTOPTIM_SIMD: undefined, ...env };
+  const childEnv: Record<string, string | undefined> = { ...process.env, FASTOPTIM_BACKEND: undefined, FASTOPTIM_SIMD: undefined, FASTOPTIM_NUM_THREADS: undefined, ...env };
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/scripts/backend-info.ts'], { cwd: root, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, result: r.status === 0 ? JSON.parse(r.stdout) : null };
 }
@@ -77,5 +79,17 @@ describe('environment overrides (child processes)', () => {
     const badBackend = runChild({ FASTOPTIM_BACKEND: 'cuda' });
     expect(badBackend.status).not.toBe(0);
     expect(badBackend.stderr).toContain('Expected one of "native", "js" for FASTOPTIM_BACKEND but received "cuda"');
+  });
+
+  it('FASTOPTIM_NUM_THREADS sets the thread count on both backends; a bad value throws', () => {
+    const three = runChild({ FASTOPTIM_NUM_THREADS: '3' });
+    expect(three.result.info).toMatchObject({ backend: 'native', numThreads: 3 });
+    expect(runChild({ FASTOPTIM_NUM_THREADS: '1', FASTOPTIM_BACKEND: 'js' }).result.info).toMatchObject({ backend: 'js', numThreads: 1 });
+    expect(runChild({}).result.info.numThreads).toBe(os.availableParallelism());
+    for (const value of ['0', 'two', '1.5', '300']) {
+      const bad = runChild({ FASTOPTIM_NUM_THREADS: value });
+      expect(bad.status, value).not.toBe(0);
+      expect(bad.stderr).toContain('Expected an integer in [1, 256] for FASTOPTIM_NUM_THREADS but received');
+    }
   });
 });

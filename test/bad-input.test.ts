@@ -1,7 +1,8 @@
 /**
  * The kernels never crash on bad input: wrong types, mismatched lengths, overlapping buffers
  * and detached ArrayBuffers each throw a TypeError or RangeError and change nothing. One table,
- * run against the native binding and the JS kernels alike.
+ * run against the native binding and the JS kernels alike, and against the native async
+ * kernels, which refuse the same calls synchronously, before anything is queued.
  */
 import { describe, expect, it } from 'vitest';
 
@@ -220,5 +221,28 @@ describe.each(backends)('%s kernels', (_name, kernels) => {
     expect(Array.from(args.params[0])).toEqual(Array.from(args.params[1]));
     expect(args.params[0][0]).toBeCloseTo(1 - 0.1 * 0.5, 6);
     expect(() => kernels.adam(adamArgs({ params: [], grads: [], exp_avg: [], exp_avg_sq: [], step_size: new Float64Array(0), bias_correction2_sqrt: new Float64Array(0) }))).not.toThrow();
+  });
+});
+
+describe.runIf(native)('native async kernels', () => {
+  it.each(cases)('refuse %s synchronously, queueing nothing', (_label, kernel, make, ErrorType, message) => {
+    const args = make();
+    const before = snapshot(args);
+    const call = () => native!.async[kernel](args as never);
+    expect(call).toThrow(ErrorType);
+    expect(call).toThrow(message);
+    expect(snapshot(args)).toEqual(before);
+    expect(shared.every((x) => x === 0)).toBe(true);
+  });
+
+  it('accept what the sync kernels accept, with the same results', async () => {
+    const sync = sgdArgs({ params: [f32(9), f32(9)], grads: [f32(9, 0.5), f32(9, 0.5)], momentum_buffer: [f32(9), f32(9)] });
+    const async = sgdArgs({ params: [f32(9), f32(9)], grads: [f32(9, 0.5), f32(9, 0.5)], momentum_buffer: [f32(9), f32(9)] });
+    native!.sgd(sync);
+    const pending = native!.async.sgd(async);
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBeUndefined();
+    expect(async.params.map((p) => Array.from(p))).toEqual(sync.params.map((p) => Array.from(p)));
+    await expect(native!.async.adam(adamArgs({ params: [], grads: [], exp_avg: [], exp_avg_sq: [], step_size: new Float64Array(0), bias_correction2_sqrt: new Float64Array(0) }))).resolves.toBeUndefined();
   });
 });

@@ -24,8 +24,7 @@ Napi::Value bind_adadelta(const Napi::CallbackInfo& info) {
   a.grads = as_const(grads);
   a.square_avg = square_avg.data();
   a.acc_delta = acc_delta.data();
-  kernels().adadelta(a);
-  return info.Env().Undefined();
+  return r.run(kernels().adadelta, a);
 }
 
 }  // namespace fastoptim

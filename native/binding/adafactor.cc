@@ -43,7 +43,10 @@ Napi::Value bind_adafactor(const Napi::CallbackInfo& info) {
   const auto& col_var = r.tensors_sized("col_var", Access::Write, col_len);
   const auto& variance = r.tensors_sized("variance", Access::Write, var_len);
   r.check_no_overlap();
-  std::vector<size_t> batch_n(n), rows_n(n), cols_n(n);
+  // Owned by the call (an async kernel runs after this function returns).
+  size_t* batch_n = r.owned_sizes(n);
+  size_t* rows_n = r.owned_sizes(n);
+  size_t* cols_n = r.owned_sizes(n);
   for (size_t t = 0; t < n; ++t) {
     batch_n[t] = static_cast<size_t>(batch[t]);
     rows_n[t] = static_cast<size_t>(rows[t]);
@@ -56,13 +59,11 @@ Napi::Value bind_adafactor(const Napi::CallbackInfo& info) {
   a.row_var = row_var.data();
   a.col_var = col_var.data();
   a.variance = variance.data();
-  a.batch = batch_n.data();
-  a.rows = rows_n.data();
-  a.cols = cols_n.data();
-  std::vector<double> scratch(adafactor_scratch_size(a));
-  a.scratch = scratch.data();
-  kernels().adafactor(a);
-  return info.Env().Undefined();
+  a.batch = batch_n;
+  a.rows = rows_n;
+  a.cols = cols_n;
+  a.scratch = r.owned_doubles(adafactor_scratch_size(a));
+  return r.run(kernels().adafactor, a);
 }
 
 }  // namespace fastoptim

@@ -21,8 +21,7 @@ Napi::Value bind_adagrad(const Napi::CallbackInfo& info) {
   a.params = params.data();
   a.grads = as_const(grads);
   a.sum = sum.data();
-  kernels().adagrad(a);
-  return info.Env().Undefined();
+  return r.run(kernels().adagrad, a);
 }
 
 }  // namespace fastoptim

@@ -31,8 +31,7 @@ Napi::Value bind_adam(const Napi::CallbackInfo& info) {
   a.exp_avg = exp_avg.data();
   a.exp_avg_sq = exp_avg_sq.data();
   a.max_exp_avg_sq = nullable(max_exp_avg_sq);
-  kernels().adam(a);
-  return info.Env().Undefined();
+  return r.run(kernels().adam, a);
 }
 
 }  // namespace fastoptim

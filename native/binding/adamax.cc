@@ -25,8 +25,7 @@ Napi::Value bind_adamax(const Napi::CallbackInfo& info) {
   a.grads = as_const(grads);
   a.exp_avg = exp_avg.data();
   a.exp_inf = exp_inf.data();
-  kernels().adamax(a);
-  return info.Env().Undefined();
+  return r.run(kernels().adamax, a);
 }
 
 }  // namespace fastoptim

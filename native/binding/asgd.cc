@@ -22,8 +22,7 @@ Napi::Value bind_asgd(const Napi::CallbackInfo& info) {
   a.params = params.data();
   a.grads = as_const(grads);
   a.ax = ax.data();
-  kernels().asgd(a);
-  return info.Env().Undefined();
+  return r.run(kernels().asgd, a);
 }
 
 }  // namespace fastoptim

@@ -15,8 +15,7 @@ Napi::Value bind_dot(const Napi::CallbackInfo& info) {
   a.numel = r.numel();
   a.x = as_const(x);
   a.y = as_const(y);
-  kernels().dot(a);
-  return info.Env().Undefined();
+  return r.run(kernels().dot, a);
 }
 
 }  // namespace fastoptim

@@ -29,8 +29,7 @@ Napi::Value bind_lamb(const Napi::CallbackInfo& info) {
   a.grads = as_const(grads);
   a.exp_avg = exp_avg.data();
   a.exp_avg_sq = exp_avg_sq.data();
-  kernels().lamb(a);
-  return info.Env().Undefined();
+  return r.run(kernels().lamb, a);
 }
 
 }  // namespace fastoptim

@@ -27,8 +27,7 @@ Napi::Value bind_lars(const Napi::CallbackInfo& info) {
   a.params = params.data();
   a.grads = as_const(grads);
   a.momentum_buffer = nullable(momentum_buffer);
-  kernels().lars(a);
-  return info.Env().Undefined();
+  return r.run(kernels().lars, a);
 }
 
 }  // namespace fastoptim

@@ -22,8 +22,7 @@ Napi::Value bind_lion(const Napi::CallbackInfo& info) {
   a.params = params.data();
   a.grads = as_const(grads);
   a.exp_avg = exp_avg.data();
-  kernels().lion(a);
-  return info.Env().Undefined();
+  return r.run(kernels().lion, a);
 }
 
 }  // namespace fastoptim

@@ -15,8 +15,7 @@ Napi::Value bind_norms(const Napi::CallbackInfo& info) {
   a.num_tensors = r.num_tensors();
   a.numel = r.numel();
   a.tensors = as_const(tensors);
-  kernels().norms(a);
-  return info.Env().Undefined();
+  return r.run(kernels().norms, a);
 }
 
 }  // namespace fastoptim

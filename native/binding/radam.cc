@@ -28,8 +28,7 @@ Napi::Value bind_radam(const Napi::CallbackInfo& info) {
   a.grads = as_const(grads);
   a.exp_avg = exp_avg.data();
   a.exp_avg_sq = exp_avg_sq.data();
-  kernels().radam(a);
-  return info.Env().Undefined();
+  return r.run(kernels().radam, a);
 }
 
 }  // namespace fastoptim

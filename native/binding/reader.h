@@ -5,6 +5,10 @@
 // check only what could corrupt memory or crash the process: argument types, buffer lengths,
 // overlapping buffers that the kernel writes, detached ArrayBuffers. Every check runs before the
 // kernel touches anything, so a call that throws changes nothing.
+//
+// Each kernel is exported twice from one bind_<name> function: `binding.<name>(args)` runs the
+// kernel now, `binding.async.<name>(args)` reads and checks the arguments the same way on the
+// main thread, then runs the kernel on a libuv worker thread and returns a Promise (run()).
 #pragma once
 
 #include <napi.h>
@@ -13,12 +17,36 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace fastoptim {
 
 enum class Access { Read, Write };
+
+// What one call read: every pointer and length the kernel's Args point into, and (async calls)
+// a reference to each distinct ArrayBuffer behind them. Owned by the reader, then by the async
+// work, so the Args stay valid until the kernel has run.
+struct CallStorage {
+  struct List {
+    std::string name;
+    bool written = false;
+    std::vector<float*> ptrs;
+    std::vector<size_t> lengths;  // elements of each tensor
+  };
+  std::deque<List> lists;  // a deque: references returned by tensors() stay valid
+  std::vector<size_t> numel;
+  // Arrays the binding computes for the kernel itself (sizes, working memory).
+  std::deque<std::vector<size_t>> owned_sizes;
+  std::deque<std::vector<double>> owned_doubles;
+  // Async calls: the ArrayBuffers the kernel reads or writes (one reference per buffer however
+  // many views of it the call has), held until it is done, so none can be collected meanwhile.
+  std::vector<Napi::Reference<Napi::Value>> buffers;
+  std::unordered_set<const void*> buffer_bases;
+  const void* last_base = nullptr;
+};
 
 // Reads one kernel call's argument object: `{ params: Float32Array[], grads: ..., <state>: ...,
 // <per-tensor scalars>: Float64Array | Uint8Array, <group scalars>: number | boolean }`.
@@ -26,11 +54,22 @@ enum class Access { Read, Write };
 class GroupReader {
  public:
   GroupReader(const Napi::CallbackInfo& info, const char* kernel)
-      : env_(info.Env()), kernel_(kernel) {
+      : env_(info.Env()),
+        kernel_(kernel),
+        async_(info.Data() != nullptr),
+        st_(std::make_unique<CallStorage>()),
+        lists_(st_->lists),
+        numel_(st_->numel) {
     if (info.Length() != 1 || !info[0].IsObject() || info[0].IsArray())
       throw type_error("expected one argument object");
     obj_ = info[0].As<Napi::Object>();
   }
+
+  // Runs the kernel on the arguments read: now (returns undefined), or for an async call on a
+  // worker thread (returns a Promise that resolves when it is done). Call last, after every
+  // read and check: nothing may throw once the kernel is queued.
+  template <class Args>
+  Napi::Value run(void (*kernel)(const Args&), const Args& args);
 
   // A list of Float32Arrays, one per tensor. Optional lists may be null or undefined (then the
   // result is empty and the kernel gets a null pointer).
@@ -78,6 +117,11 @@ class GroupReader {
     return v.As<Napi::Boolean>().Value();
   }
 
+  // n sizes, or n doubles of working memory (zeroed), that the Args may point into: owned by
+  // the call, so they live as long as its kernel runs, async or not.
+  size_t* owned_sizes(size_t n) { return st_->owned_sizes.emplace_back(n).data(); }
+  double* owned_doubles(size_t n) { return st_->owned_doubles.emplace_back(n).data(); }
+
   size_t num_tensors() const { return numel_.size(); }
   const size_t* numel() const { return numel_.data(); }
 
@@ -121,12 +165,7 @@ class GroupReader {
   }
 
  private:
-  struct List {
-    std::string name;
-    bool written = false;
-    std::vector<float*> ptrs;
-    std::vector<size_t> lengths;  // elements of each tensor
-  };
+  using List = CallStorage::List;
 
   // expected: the required length of each tensor, or null for the first list's lengths.
   std::vector<float*>& read_list(const char* key, Access access, bool optional,
@@ -186,10 +225,25 @@ class GroupReader {
     napi_value buffer;
     if (!typed_array(value, napi_float32_array, &data, length, &buffer))
       throw type_error(item(key, t) + " must be a Float32Array");
-    bool detached = false;
-    napi_is_detached_arraybuffer(env_, buffer, &detached);
-    if (detached) throw type_error(item(key, t) + " is backed by a detached ArrayBuffer");
+    // A view of a detached buffer has length 0, so only empty views need the (slower) check.
+    if (*length == 0) {
+      bool detached = false;
+      napi_is_detached_arraybuffer(env_, buffer, &detached);
+      if (detached) throw type_error(item(key, t) + " is backed by a detached ArrayBuffer");
+    }
+    keep(buffer, data, offset_);
     return static_cast<float*>(data);
+  }
+
+  // Async calls: remembers the ArrayBuffer behind a view (once per buffer) to hold a reference
+  // to it while the kernel runs. Consecutive views of one buffer (an arena) cost one compare.
+  void keep(napi_value buffer, void* data, size_t byte_offset) {
+    if (!async_) return;
+    const void* base = static_cast<const char*>(data) - byte_offset;
+    if (base == st_->last_base) return;
+    st_->last_base = base;
+    if (!st_->buffer_bases.insert(base).second) return;
+    st_->buffers.push_back(Napi::Persistent(Napi::Value(env_, buffer)));
   }
 
   bool typed_array(napi_value value, napi_typedarray_type want, void** data, size_t* length,
@@ -197,8 +251,7 @@ class GroupReader {
     bool is_typed = false;
     if (napi_is_typedarray(env_, value, &is_typed) != napi_ok || !is_typed) return false;
     napi_typedarray_type type;
-    size_t offset;
-    if (napi_get_typedarray_info(env_, value, &type, length, data, buffer, &offset) != napi_ok)
+    if (napi_get_typedarray_info(env_, value, &type, length, data, buffer, &offset_) != napi_ok)
       return false;
     return type == want;
   }
@@ -216,15 +269,75 @@ class GroupReader {
     if (length != numel_.size())
       throw range_error(std::string(key) + " has " + std::to_string(length) +
                         " entries but there are " + std::to_string(numel_.size()) + " tensors");
+    keep(buffer, data, offset_);
     return static_cast<const T*>(data);
   }
 
   Napi::Env env_;
   const char* kernel_;
+  bool async_;
   Napi::Object obj_;
-  std::deque<List> lists_;  // a deque: references returned by tensors() stay valid
-  std::vector<size_t> numel_;
+  std::unique_ptr<CallStorage> st_;  // moved to the async work by run(); lists_ and numel_ stay valid
+  std::deque<List>& lists_;
+  std::vector<size_t>& numel_;
+  size_t offset_ = 0;  // byte offset of the last typed array read
 };
+
+// One kernel call on a libuv worker thread: owns the call's storage (the Args point into it)
+// and its buffer references; resolves its Promise on the main thread when the kernel is done,
+// or rejects it if one of the buffers was detached meanwhile (transferred to another thread or
+// by structuredClone: the reference kept it from being collected, not from being detached,
+// and the kernel's writes then went into memory that now belongs to another ArrayBuffer).
+template <class Args>
+class AsyncKernel : public Napi::AsyncWorker {
+ public:
+  AsyncKernel(Napi::Env env, const char* name, void (*kernel)(const Args&), const Args& args,
+              std::unique_ptr<CallStorage> storage)
+      : Napi::AsyncWorker(env, name),
+        name_(name),
+        kernel_(kernel),
+        args_(args),
+        storage_(std::move(storage)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override { kernel_(args_); }
+
+  void OnOK() override {
+    for (auto& ref : storage_->buffers) {
+      bool detached = false;
+      napi_is_detached_arraybuffer(Env(), ref.Value(), &detached);
+      if (detached) {
+        deferred_.Reject(Napi::Error::New(Env(), std::string(name_) +
+                                                     ": a buffer of this call was detached while the kernel ran; "
+                                                     "the results are undefined")
+                             .Value());
+        return;
+      }
+    }
+    deferred_.Resolve(Env().Undefined());
+  }
+
+ private:
+  const char* name_;
+  void (*kernel_)(const Args&);
+  Args args_;
+  std::unique_ptr<CallStorage> storage_;
+  Napi::Promise::Deferred deferred_;
+};
+
+template <class Args>
+Napi::Value GroupReader::run(void (*kernel)(const Args&), const Args& args) {
+  if (!async_) {
+    kernel(args);
+    return env_.Undefined();
+  }
+  auto* work = new AsyncKernel<Args>(env_, kernel_, kernel, args, std::move(st_));
+  Napi::Promise promise = work->promise();
+  work->Queue();  // the work deletes itself after OnOK
+  return promise;
+}
 
 inline const float* const* as_const(const std::vector<float*>& v) {
   return const_cast<const float* const*>(v.data());

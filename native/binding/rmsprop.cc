@@ -29,8 +29,7 @@ Napi::Value bind_rmsprop(const Napi::CallbackInfo& info) {
   a.square_avg = square_avg.data();
   a.momentum_buffer = nullable(buf);
   a.grad_avg = nullable(grad_avg);
-  kernels().rmsprop(a);
-  return info.Env().Undefined();
+  return r.run(kernels().rmsprop, a);
 }
 
 }  // namespace fastoptim

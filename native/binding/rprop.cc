@@ -25,8 +25,7 @@ Napi::Value bind_rprop(const Napi::CallbackInfo& info) {
   a.grads = as_const(grads);
   a.prev = prev.data();
   a.step_size = step_size.data();
-  kernels().rprop(a);
-  return info.Env().Undefined();
+  return r.run(kernels().rprop, a);
 }
 
 }  // namespace fastoptim

@@ -14,8 +14,7 @@ Napi::Value bind_scale(const Napi::CallbackInfo& info) {
   a.num_tensors = r.num_tensors();
   a.numel = r.numel();
   a.tensors = tensors.data();
-  kernels().scale(a);
-  return info.Env().Undefined();
+  return r.run(kernels().scale, a);
 }
 
 // clamp({ tensors, min, max }): x = min(max(x, min), max), in place.
@@ -29,8 +28,7 @@ Napi::Value bind_clamp(const Napi::CallbackInfo& info) {
   a.num_tensors = r.num_tensors();
   a.numel = r.numel();
   a.tensors = tensors.data();
-  kernels().clamp(a);
-  return info.Env().Undefined();
+  return r.run(kernels().clamp, a);
 }
 
 // axpby({ y, x, a, b }): y = a * y + b * x, in place (a == 0: y = b * x).
@@ -46,8 +44,7 @@ Napi::Value bind_axpby(const Napi::CallbackInfo& info) {
   a.numel = r.numel();
   a.y = y.data();
   a.x = as_const(x);
-  kernels().axpby(a);
-  return info.Env().Undefined();
+  return r.run(kernels().axpby, a);
 }
 
 }  // namespace fastoptim

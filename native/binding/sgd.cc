@@ -26,8 +26,7 @@ Napi::Value bind_sgd(const Napi::CallbackInfo& info) {
   a.params = params.data();
   a.grads = as_const(grads);
   a.momentum_buffer = nullable(buf);
-  kernels().sgd(a);
-  return info.Env().Undefined();
+  return r.run(kernels().sgd, a);
 }
 
 }  // namespace fastoptim

@@ -1,9 +1,12 @@
 // Per-tensor norms of a list of tensors (gradient clipping, total norms, LAMB/LARS-style
-// trust ratios): one pass over each tensor, accumulated in double.
+// trust ratios): one pass over each tensor, accumulated in double, in fixed blocks of
+// kReduceBlock elements whose partials are summed in order (engine/parallel.h), so the result
+// is the same on any number of threads.
 #pragma once
 
 #include <cmath>
 
+#include "engine/parallel.h"
 #include "optim/common.h"
 
 namespace fastoptim {
@@ -18,8 +21,9 @@ struct NormsArgs {
   double* out;
 };
 
+// One block: sum |x|^p over x[0, n) for finite p, or for p = infinity max |x| (NaN if any is NaN).
 template <class D>
-double norm_tensor(const float* x, size_t n, double p) {
+double norm_block(const float* x, size_t n, double p) {
   using V = typename D::Vec;
   if (p == 2.0) {  // sum of squares, each squared in double
     typename D::Acc acc = D::acc_zero();
@@ -51,7 +55,15 @@ double norm_tensor(const float* x, size_t n, double p) {
 
 template <class D>
 void norms_group(const NormsArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) a.out[t] = norm_tensor<D>(a.tensors[t], a.numel[t], a.norm_type);
+  const bool inf = std::isinf(a.norm_type);
+  parallel_reduce<1>(
+      a.num_tensors, a.numel,
+      [&](size_t t, size_t begin, size_t end, double* out) { out[0] = norm_block<D>(a.tensors[t] + begin, end - begin, a.norm_type); },
+      [&](double* acc, const double* part) {
+        // Infinity: the larger, NaN if either is (x != x only for NaN); otherwise the sum.
+        acc[0] = !inf ? acc[0] + part[0] : (acc[0] != acc[0] || part[0] != part[0]) ? NAN : std::fmax(acc[0], part[0]);
+      },
+      [&](size_t t, const double* acc) { a.out[t] = acc[0]; });
 }
 
 }  // namespace fastoptim

@@ -14,12 +14,10 @@ struct ScaleArgs {
 };
 
 template <class D>
-void scale_group(const ScaleArgs& a) {
+void scale_tensor(const ScaleArgs& a, size_t t, size_t begin, size_t end) {
   const auto s = D::set(static_cast<float>(a.scalar));
-  for (size_t t = 0; t < a.num_tensors; ++t) {
-    float* x = a.tensors[t];
-    for_each_vector<D>(0, a.numel[t], [&](size_t i, auto mask) { D::store(x + i, D::load(x + i, mask) * s, mask); });
-  }
+  float* x = a.tensors[t];
+  for_each_vector<D>(begin, end, [&](size_t i, auto mask) { D::store(x + i, D::load(x + i, mask) * s, mask); });
 }
 
 struct ClampArgs {
@@ -30,16 +28,14 @@ struct ClampArgs {
 };
 
 template <class D>
-void clamp_group(const ClampArgs& a) {
+void clamp_tensor(const ClampArgs& a, size_t t, size_t begin, size_t end) {
   const auto lo = D::set(static_cast<float>(a.min));
   const auto hi = D::set(static_cast<float>(a.max));
-  for (size_t t = 0; t < a.num_tensors; ++t) {
-    float* x = a.tensors[t];
-    for_each_vector<D>(0, a.numel[t], [&](size_t i, auto mask) {
-      // vmax/vmin return their second operand when unordered: a NaN stays NaN, as torch.clamp.
-      D::store(x + i, vmin(hi, vmax(lo, D::load(x + i, mask))), mask);
-    });
-  }
+  float* x = a.tensors[t];
+  for_each_vector<D>(begin, end, [&](size_t i, auto mask) {
+    // vmax/vmin return their second operand when unordered: a NaN stays NaN, as torch.clamp.
+    D::store(x + i, vmin(hi, vmax(lo, D::load(x + i, mask))), mask);
+  });
 }
 
 struct AxpbyArgs {
@@ -51,18 +47,16 @@ struct AxpbyArgs {
 };
 
 template <class D>
-void axpby_group(const AxpbyArgs& args) {
+void axpby_tensor(const AxpbyArgs& args, size_t t, size_t begin, size_t end) {
   const auto a = D::set(static_cast<float>(args.a));
   const auto b = D::set(static_cast<float>(args.b));
   const bool overwrite = args.a == 0.0;
-  for (size_t t = 0; t < args.num_tensors; ++t) {
-    float* y = args.y[t];
-    const float* x = args.x[t];
-    for_each_vector<D>(0, args.numel[t], [&](size_t i, auto mask) {
-      const auto bx = b * D::load(x + i, mask);
-      D::store(y + i, overwrite ? bx : mul_add(a, D::load(y + i, mask), bx), mask);
-    });
-  }
+  float* y = args.y[t];
+  const float* x = args.x[t];
+  for_each_vector<D>(begin, end, [&](size_t i, auto mask) {
+    const auto bx = b * D::load(x + i, mask);
+    D::store(y + i, overwrite ? bx : mul_add(a, D::load(y + i, mask), bx), mask);
+  });
 }
 
 }  // namespace fastoptim

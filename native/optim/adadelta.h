@@ -76,10 +76,4 @@ void adadelta_tensor(const AdadeltaArgs& a, size_t t, size_t begin, size_t end) 
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void adadelta_group(const AdadeltaArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) adadelta_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

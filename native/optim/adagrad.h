@@ -67,10 +67,4 @@ void adagrad_tensor(const AdagradArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void adagrad_group(const AdagradArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) adagrad_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

@@ -94,10 +94,4 @@ void adam_tensor(const AdamArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void adam_group(const AdamArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) adam_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

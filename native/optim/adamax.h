@@ -79,10 +79,4 @@ void adamax_tensor(const AdamaxArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void adamax_group(const AdamaxArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) adamax_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

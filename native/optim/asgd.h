@@ -74,10 +74,4 @@ void asgd_tensor(const AsgdArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void asgd_group(const AsgdArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) asgd_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/parallel.h"
 #include "optim/common.h"
 #include "optim/reduce.h"
 
@@ -124,17 +125,25 @@ void lamb_apply_range(const LambArgs& a, size_t t, size_t begin, size_t end, dou
   });
 }
 
-// The whole group: per tensor, the moments and norms, the trust ratio, the step.
+// The whole group, on the thread engine (engine/parallel.h): the moments and norms of every
+// block of every tensor (block partials summed in order, so the bits do not depend on the
+// thread count), each tensor's trust ratio, then the steps.
 template <class D>
 void lamb_group(const LambArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) {
-    const size_t n = a.numel[t];
-    const SumSq2 sums = reduce_blocks<SumSq2>(n, [&](size_t begin, size_t end) {
-      return lamb_moments_range<D>(a, t, begin, end);
-    });
-    const double trust = lamb_trust_ratio(sums.first, sums.second, a.max_trust_ratio);
-    lamb_apply_range<D>(a, t, 0, n, -a.lr * trust);
-  }
+  double* neg_step = tensor_scratch(a.num_tensors);
+  parallel_reduce<2>(
+      a.num_tensors, a.numel,
+      [&](size_t t, size_t begin, size_t end, double* out) {
+        const SumSq2 s = lamb_moments_range<D>(a, t, begin, end);
+        out[0] = s.first;
+        out[1] = s.second;
+      },
+      [](double* acc, const double* part) {
+        acc[0] += part[0];
+        acc[1] += part[1];
+      },
+      [&](size_t t, const double* acc) { neg_step[t] = -a.lr * lamb_trust_ratio(acc[0], acc[1], a.max_trust_ratio); });
+  parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) { lamb_apply_range<D>(a, t, begin, end, neg_step[t]); });
 }
 
 }  // namespace fastoptim

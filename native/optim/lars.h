@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "engine/parallel.h"
 #include "optim/common.h"
 #include "optim/reduce.h"
 
@@ -105,20 +106,27 @@ void lars_apply_range(const LarsArgs& a, size_t t, size_t begin, size_t end, dou
   });
 }
 
-// The whole group: per tensor, the norms (unless excluded), the trust ratio, the step.
+// The whole group, on the thread engine (engine/parallel.h): the norms of every block of every
+// tensor not excluded (block partials summed in order, so the bits do not depend on the thread
+// count), each tensor's trust ratio (1 when excluded), then the steps.
 template <class D>
 void lars_group(const LarsArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) {
-    const size_t n = a.numel[t];
-    double trust = 1.0;
-    if (!a.exclude[t]) {
-      const SumSq2 sums = reduce_blocks<SumSq2>(n, [&](size_t begin, size_t end) {
-        return lars_norms_range<D>(a, t, begin, end);
+  double* trust = tensor_scratch(a.num_tensors);
+  parallel_reduce<2>(
+      a.num_tensors, a.numel,
+      [&](size_t t, size_t begin, size_t end, double* out) {
+        const SumSq2 s = a.exclude[t] ? SumSq2{} : lars_norms_range<D>(a, t, begin, end);
+        out[0] = s.first;
+        out[1] = s.second;
+      },
+      [](double* acc, const double* part) {
+        acc[0] += part[0];
+        acc[1] += part[1];
+      },
+      [&](size_t t, const double* acc) {
+        trust[t] = a.exclude[t] ? 1.0 : lars_trust_ratio(acc[0], acc[1], a.weight_decay, a.trust_coefficient, a.eps);
       });
-      trust = lars_trust_ratio(sums.first, sums.second, a.weight_decay, a.trust_coefficient, a.eps);
-    }
-    lars_apply_range<D>(a, t, 0, n, trust);
-  }
+  parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) { lars_apply_range<D>(a, t, begin, end, trust[t]); });
 }
 
 }  // namespace fastoptim

@@ -75,10 +75,4 @@ void lion_tensor(const LionArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void lion_group(const LionArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) lion_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

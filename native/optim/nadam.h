@@ -93,10 +93,4 @@ void nadam_tensor(const NadamArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void nadam_group(const NadamArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) nadam_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

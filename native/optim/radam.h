@@ -88,10 +88,4 @@ void radam_tensor(const RadamArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void radam_group(const RadamArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) radam_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

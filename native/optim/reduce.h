@@ -9,11 +9,9 @@
 #include <algorithm>
 #include <cstddef>
 
-namespace fastoptim {
+#include "engine/pool.h"  // kReduceBlock: elements per block, a multiple of every lane count
 
-// Elements per reduction block (a multiple of every lane count: only a tensor's last block
-// has a partial vector).
-constexpr size_t kReduceBlock = size_t(1) << 14;
+namespace fastoptim {
 
 // Two sums of squares reduced in one pass (LAMB: ||p||^2 and ||u||^2; LARS: ||p||^2, ||g||^2).
 struct SumSq2 {

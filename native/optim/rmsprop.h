@@ -91,10 +91,4 @@ void rmsprop_tensor(const RmspropArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void rmsprop_group(const RmspropArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) rmsprop_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

@@ -80,10 +80,4 @@ void rprop_tensor(const RpropArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void rprop_group(const RpropArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) rprop_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

@@ -76,10 +76,4 @@ void sgd_tensor(const SgdArgs& a, size_t t, size_t begin, size_t end) {
   });
 }
 
-// The whole group, tensor after tensor.
-template <class D>
-void sgd_group(const SgdArgs& a) {
-  for (size_t t = 0; t < a.num_tensors; ++t) sgd_tensor<D>(a, t, 0, a.numel[t]);
-}
-
 }  // namespace fastoptim

@@ -2,7 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamState, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps } from './state.js';
+import { commitSteps, stateBuffer } from './state.js';
 
 /** Adafactor's options: PyTorch's `torch.optim.Adafactor` (>= 2.5) names in camelCase, with its defaults. */
 export interface AdafactorOptions {
@@ -141,7 +141,7 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
       const f = factors[i];
       return f
         ? { step: 0, row_var: new Float32Array(f.batch * f.rows), col_var: new Float32Array(f.batch * f.cols) }
-        : { step: 0, variance: new Float32Array(p.data.length) };
+        : { step: 0, variance: stateBuffer(p, 'variance') };
     });
     const size = (pick: (f: Factors) => number) => Float64Array.from(factors, (f) => (f ? pick(f) : 0));
     const oneMinusBeta2 = new Float64Array(n);

@@ -2,7 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamGroupInput, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps } from './state.js';
+import { commitSteps, stateBuffer } from './state.js';
 
 /** Adagrad's options: PyTorch's `torch.optim.Adagrad` names in camelCase, with its defaults. */
 export interface AdagradOptions {
@@ -99,6 +99,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   private newState(p: ParamLike): ParamState {
-    return { step: 0, sum: new Float32Array(p.data.length).fill(this.defaults.initialAccumulatorValue) };
+    return { step: 0, sum: stateBuffer(p, 'sum').fill(this.defaults.initialAccumulatorValue) };
   }
 }

@@ -1,8 +1,8 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import { commitSteps, freshState, stateBuffer } from './state.js';
 import { weightDecayArgs } from './weight-decay.js';
 
 /** Adam's options: PyTorch's `torch.optim.Adam` names in camelCase, with its defaults. */
@@ -98,25 +98,45 @@ export class Adam extends Optimizer<AdamOptions> {
   protected stepGroup(group: ParamGroup<AdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
     const [beta1, beta2] = group.betas;
     const n = params.length;
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq'));
+    const states: ParamState[] = new Array(n);
+    const data: Float32Array[] = new Array(n);
+    const expAvg: Float32Array[] = new Array(n);
+    const expAvgSq: Float32Array[] = new Array(n);
+    const maxExpAvgSq: Float32Array[] | null = group.amsgrad ? new Array(n) : null;
     const stepSize = new Float64Array(n);
     const bc2Sqrt = new Float64Array(n);
-    states.forEach((s, i) => {
+    let lastT = -1;
+    // One pass per parameter (a group may hold thousands of small ones).
+    for (let i = 0; i < n; i++) {
+      const p = params[i];
+      const s = this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq');
       const t = (s.step as number) + 1;
-      // Bias corrections in double, per parameter (each has its own step count), as PyTorch.
-      stepSize[i] = group.lr / (1 - beta1 ** t);
-      bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
-      if (group.amsgrad && !(s.max_exp_avg_sq instanceof Float32Array)) {
-        s.max_exp_avg_sq = new Float32Array(params[i].data.length);
+      // Bias corrections in double, per parameter (each has its own step count), as PyTorch;
+      // worked out once per run of equal step counts (the usual case: all equal).
+      if (t !== lastT) {
+        lastT = t;
+        stepSize[i] = group.lr / (1 - beta1 ** t);
+        bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
+      } else {
+        stepSize[i] = stepSize[i - 1];
+        bc2Sqrt[i] = bc2Sqrt[i - 1];
       }
-    });
+      if (maxExpAvgSq) {
+        if (!(s.max_exp_avg_sq instanceof Float32Array)) s.max_exp_avg_sq = stateBuffer(p, 'max_exp_avg_sq');
+        maxExpAvgSq[i] = s.max_exp_avg_sq;
+      }
+      states[i] = s;
+      data[i] = p.data;
+      expAvg[i] = s.exp_avg as Float32Array;
+      expAvgSq[i] = s.exp_avg_sq as Float32Array;
+    }
     const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay ?? group.decoupledWeightDecay === true;
     kernels().adam({
-      params: params.map((p) => p.data),
+      params: data,
       grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
-      exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
-      max_exp_avg_sq: group.amsgrad ? states.map((s) => s.max_exp_avg_sq as Float32Array) : null,
+      exp_avg: expAvg,
+      exp_avg_sq: expAvgSq,
+      max_exp_avg_sq: maxExpAvgSq,
       step_size: stepSize,
       bias_correction2_sqrt: bc2Sqrt,
       beta1,

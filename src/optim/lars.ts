@@ -2,6 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { stateBuffer } from './state.js';
 
 /** LARS's options (PyTorch has no LARS; names and defaults follow the paper and common implementations). */
 export interface LARSOptions {
@@ -106,7 +107,7 @@ export class LARS extends Optimizer<LARSOptions> {
     const buffers = useMomentum
       ? params.map((p) => {
           const buf = this.state.get(p)?.momentum_buffer;
-          return buf instanceof Float32Array ? buf : new Float32Array(p.data.length);
+          return buf instanceof Float32Array ? buf : stateBuffer(p, 'momentum_buffer');
         })
       : [];
     kernels().lars({

@@ -109,6 +109,16 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     throw new Error('LBFGS.step overrides the per-group step'); // never called
   }
 
+  /**
+   * `step(closure)`, run synchronously on the main thread: an L-BFGS step is a sequence of small
+   * kernel calls whose results steer the JS between them (directions, line search), around the
+   * closure, which is synchronous itself, so there is nothing to move off the main thread. The
+   * Promise resolves with the loss before the step (or rejects with what `step` throws).
+   */
+  override async stepAsync(closure?: Closure): Promise<number> {
+    return this.step(closure);
+  }
+
   /** Runs up to `maxIter` L-BFGS iterations; `closure` recomputes the loss and the gradients. Returns the loss before the step. */
   override step(closure?: Closure): number {
     if (typeof closure !== 'function') throw new TypeError('LBFGS.step needs a closure that recomputes the loss and the gradients');

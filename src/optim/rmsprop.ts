@@ -2,7 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import { commitSteps, freshState, stateBuffer } from './state.js';
 
 /** RMSprop's options: PyTorch's `torch.optim.RMSprop` names in camelCase, with its defaults. */
 export interface RMSpropOptions {
@@ -82,8 +82,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const states = params.map((p) => {
       const s: ParamState = { ...(this.state.get(p) ?? freshState(p, 'square_avg')) };
       // PyTorch creates these with the state; a group whose options changed since gets them now.
-      if (useMomentum && !(s.momentum_buffer instanceof Float32Array)) s.momentum_buffer = new Float32Array(p.data.length);
-      if (group.centered && !(s.grad_avg instanceof Float32Array)) s.grad_avg = new Float32Array(p.data.length);
+      if (useMomentum && !(s.momentum_buffer instanceof Float32Array)) s.momentum_buffer = stateBuffer(p, 'momentum_buffer');
+      if (group.centered && !(s.grad_avg instanceof Float32Array)) s.grad_avg = stateBuffer(p, 'grad_avg');
       return s;
     });
     kernels().rmsprop({

@@ -2,6 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type ParamGroup, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import { stateBuffer } from './state.js';
 
 /** SGD's options: PyTorch's `torch.optim.SGD` names in camelCase, with its defaults. */
 export interface SGDOptions {
@@ -74,7 +75,7 @@ export class SGD extends Optimizer<SGDOptions> {
       params.forEach((p, i) => {
         let buf = this.state.get(p)?.momentum_buffer;
         if (!(buf instanceof Float32Array)) {
-          buf = new Float32Array(p.data.length);
+          buf = stateBuffer(p, 'momentum_buffer');
           init[i] = 1; // first step with momentum: the buffer starts as the gradient
         }
         buffers.push(buf);
