@@ -412,11 +412,13 @@ export abstract class Optimizer<O extends object> {
       Object.assign(group, g);
     });
     for (const [p, s] of newState) {
-      // Buffers of arena parameters go back into the arena (in place where they were).
+      // Buffers of arena parameters go back into the arena (in place where they were): those of
+      // the parameter's own length (Adafactor's row and column factors have no room there).
       const current = this.state.get(p);
-      for (const { key, kind } of this.spec.state) {
+      for (const { key, kind, length } of this.spec.state) {
         const v = s[key];
-        if ((kind === 'tensor' || kind === 'tensorOrNull') && v instanceof Float32Array) s[key] = adoptStateBuffer(p, key, v, current?.[key]);
+        const perElement = length !== 'all' && v instanceof Float32Array && v.length === p.data.length;
+        if ((kind === 'tensor' || kind === 'tensorOrNull') && perElement) s[key] = adoptStateBuffer(p, key, v, current?.[key]);
       }
     }
     this.state.clear();
