@@ -95,8 +95,10 @@ type KernelName = keyof Kernels;
 type AnyKernel = (args: never) => unknown;
 
 /**
- * The native kernels as the optimizers call them: the elementwise ones merge contiguous
- * tensors first (src/coalesce.ts), now (`sync`) or on a worker thread (`async`).
+ * The native kernels: as the addon exports them (`raw`: what the optimizers' step plans call,
+ * having merged contiguous tensors themselves, src/optim/plan.ts), and with contiguous tensors
+ * merged first for the elementwise ones (src/coalesce.ts: gradient clipping, LBFGS's vector
+ * updates), each run now (`sync`) or on a worker thread (`async`).
  */
 const nativeKernels = (() => {
   const b = native.binding;
@@ -104,9 +106,13 @@ const nativeKernels = (() => {
   const merge = new Set(b.elementwise);
   const wrap = (fn: AnyKernel, name: KernelName): AnyKernel => (merge.has(name) ? (args: never) => fn(coalesce(args as object) as never) : fn);
   const names = Object.keys(jsKernels) as KernelName[];
+  const table = <T>(make: (name: KernelName) => unknown) => Object.fromEntries(names.map((n) => [n, make(n)])) as unknown as T;
+  type AsyncKernels = Record<KernelName, (args: never) => Promise<void>>;
   return {
-    sync: Object.fromEntries(names.map((n) => [n, wrap(b[n] as AnyKernel, n)])) as unknown as Kernels,
-    async: Object.fromEntries(names.map((n) => [n, wrap(b.async[n] as AnyKernel, n)])) as unknown as Record<KernelName, (args: never) => Promise<void>>,
+    sync: table<Kernels>((n) => wrap(b[n] as AnyKernel, n)),
+    async: table<AsyncKernels>((n) => wrap(b.async[n] as AnyKernel, n)),
+    rawSync: table<Kernels>((n) => b[n]),
+    rawAsync: table<AsyncKernels>((n) => b.async[n]),
   };
 })();
 
@@ -116,23 +122,30 @@ const nativeKernels = (() => {
  */
 let deferral: { pending: Promise<void> | null } | null = null;
 
-const deferredKernels = Object.fromEntries(
-  Object.keys(jsKernels).map((name) => [
-    name,
-    (args: never) => {
-      if (deferral!.pending) {
-        // Its arguments may depend on the first call's results, which are not there yet.
-        throw new Error(`stepAsync: a second kernel call (${name}) in one param group; this optimizer must override stepAsync`);
-      }
-      deferral!.pending = nativeKernels!.async[name as KernelName](args);
-    },
-  ]),
-) as unknown as Kernels;
+const deferred = (raw: boolean) =>
+  Object.fromEntries(
+    Object.keys(jsKernels).map((name) => [
+      name,
+      (args: never) => {
+        if (deferral!.pending) {
+          // Its arguments may depend on the first call's results, which are not there yet.
+          throw new Error(`stepAsync: a second kernel call (${name}) in one param group; this optimizer must override stepAsync`);
+        }
+        deferral!.pending = nativeKernels![raw ? 'rawAsync' : 'async'][name as KernelName](args);
+      },
+    ]),
+  ) as unknown as Kernels;
+const deferredKernels = { merging: deferred(false), raw: deferred(true) };
 
-/** The kernels of the backend in use. */
-export function kernels(): Kernels {
+/**
+ * The kernels of the backend in use. `premerged`: the caller has merged contiguous tensors
+ * itself (a step plan), so the native backend passes its arguments on as they are; the JS
+ * kernels always get the caller's arguments as they are.
+ */
+export function kernels(premerged = false): Kernels {
   if (current !== 'native') return jsKernels;
-  return deferral ? deferredKernels : nativeKernels!.sync;
+  if (deferral) return premerged ? deferredKernels.raw : deferredKernels.merging;
+  return premerged ? nativeKernels!.rawSync : nativeKernels!.sync;
 }
 
 /**

@@ -1,21 +1,29 @@
 /**
- * The multi-tensor fast path: before a native elementwise kernel call, tensors that are
- * contiguous in every buffer list (tensor t + 1 starts where tensor t ends, in the same
- * ArrayBuffer, in params, grads and every state list alike) and have the same per-tensor
- * scalars are merged into one range. A `ParameterArena`'s parameters, stepped in arena order,
- * become one tensor: the binding reads four views instead of eight thousand, the thread engine
- * splits one range, and the kernel broadcasts its constants once. Elementwise kernels give the
- * same bits on a merged range as tensor by tensor, so this changes no result.
+ * The multi-tensor fast path: before an elementwise kernel call, tensors that are contiguous in
+ * every buffer list (tensor t + 1 starts where tensor t ends, in the same ArrayBuffer, in params,
+ * grads and every state list alike) and have the same per-tensor scalars are merged into one
+ * range. A `ParameterArena`'s parameters, stepped in arena order, become one tensor: the binding
+ * reads four views instead of eight thousand, the thread engine splits one range, and the kernel
+ * broadcasts its constants once. Elementwise kernels give the same bits on a merged range as
+ * tensor by tensor, so this changes no result.
+ *
+ * Two users: the optimizers' step plans (src/optim/plan.ts), which work out the contiguity of a
+ * group once and merge it once (`contiguity`, `runStarts`, `mergeRuns`, `pickRuns`), and
+ * `coalesce(args)`, which the native backend applies to the other elementwise calls (gradient
+ * clipping, LBFGS's vector updates), with a cache of the last layout seen.
  */
 
-/** A group layout seen before: its views, which of them join in memory, and the last merge. */
-interface Plan {
+/** A group layout seen before by `coalesce`: its views, which of them join, and the last merge. */
+interface Layout {
   listKeys: string[];
   scalarKeys: string[];
   views: Float32Array[][];
-  /** contiguous[t]: tensor t starts where tensor t - 1 ends, in every list (and neither is empty). */
   contiguous: Uint8Array;
-  /** The runs of the last call (first tensor of each) and their merged views, per list. */
+  merge: RunCache;
+}
+
+/** The last runs merged for one layout (the first tensor of each run) and their merged views, per list. */
+export interface RunCache {
   runStart: number[];
   merged: Float32Array[][];
   /** The merged views that span several tensors: never empty, unless their buffer was detached. */
@@ -23,16 +31,16 @@ interface Plan {
 }
 
 /**
- * Plans by the group's first view. Working out which views join reads each view's buffer and
+ * Layouts by the group's first view. Working out which views join reads each view's buffer and
  * offset, which costs tens of nanoseconds per view in Node 20 (0.85 ms for the 8,000 views of
- * Adam over 2,000 tensors); checking that a call has the same views as the plan is one
- * identity compare per view (a few microseconds), so a training loop plans once, then checks.
+ * Adam over 2,000 tensors); checking that a call has the same views as the layout is one
+ * identity compare per view (a few microseconds), so a loop plans once, then checks.
  */
-const plans = new WeakMap<Float32Array, Plan>();
+const layouts = new WeakMap<Float32Array, Layout>();
 
 /**
  * `args` with its contiguous runs merged, or `args` itself when nothing merges (or when the
- * arguments are malformed: the binding then reports them as usual). Lists are the array-valued
+ * arguments are malformed: the kernel then reports them as usual). Lists are the array-valued
  * entries (arrays of Float32Array), per-tensor scalars the Float64Array and Uint8Array entries.
  */
 export function coalesce<A extends object>(args: A): A {
@@ -58,36 +66,57 @@ export function coalesce<A extends object>(args: A): A {
   const count = lists[0].length;
   if (count < 2 || lists.some((l) => l.length !== count) || scalars.some((s) => s.length !== count)) return args;
   const first = lists[0][0];
-  let plan = first instanceof Float32Array ? plans.get(first) : undefined;
-  if (!plan || !sameViews(plan, listKeys, scalarKeys, lists)) {
-    const fresh = makePlan(listKeys, scalarKeys, lists);
-    if (!fresh) return args;
-    plan = fresh;
-    if (first instanceof Float32Array) plans.set(first, plan);
+  let layout = first instanceof Float32Array ? layouts.get(first) : undefined;
+  if (!layout || !sameViews(layout, listKeys, scalarKeys, lists)) {
+    const contiguous = contiguity(lists);
+    if (!contiguous) return args;
+    layout = { listKeys, scalarKeys, views: lists.map((l) => l.slice()), contiguous, merge: { runStart: [], merged: [], joined: [] } };
+    if (first instanceof Float32Array) layouts.set(first, layout);
   }
-  // Runs: tensors joined in memory whose per-tensor scalars are equal.
-  const { contiguous } = plan;
-  const runStart = [0];
-  for (let t = 1; t < count; t++) {
-    let joins = contiguous[t] === 1;
-    for (let i = 0; joins && i < scalars.length; i++) joins = same(scalars[i][t - 1], scalars[i][t]);
-    if (!joins) runStart.push(t);
-  }
+  const runStart = runStarts(layout.contiguous, scalars);
   if (runStart.length === count) return args;
-  if (runStart.length !== plan.runStart.length || runStart.some((t, r) => t !== plan!.runStart[r])) {
-    plan.runStart = runStart;
-    plan.merged = lists.map((list) => mergeRuns(list, runStart));
-    plan.joined = plan.merged.flatMap((list, l) => list.filter((v, r) => v !== lists[l][runStart[r]]));
-  }
   const merged: Record<string, unknown> = { ...entries };
-  listKeys.forEach((key, l) => (merged[key] = plan!.merged[l]));
-  scalarKeys.forEach((key, i) => {
-    const s = scalars[i];
-    const out = new (s.constructor as typeof Float64Array | typeof Uint8Array)(runStart.length);
-    runStart.forEach((t, r) => (out[r] = s[t]));
-    merged[key] = out;
-  });
+  const views = mergeCached(layout.merge, lists, runStart);
+  listKeys.forEach((key, l) => (merged[key] = views[l]));
+  scalarKeys.forEach((key, i) => (merged[key] = pickRuns(scalars[i], runStart)));
   return merged as A;
+}
+
+function sameViews(layout: Layout, listKeys: string[], scalarKeys: string[], lists: Float32Array[][]): boolean {
+  if (layout.listKeys.length !== listKeys.length || layout.listKeys.some((k, i) => k !== listKeys[i])) return false;
+  if (layout.scalarKeys.length !== scalarKeys.length || layout.scalarKeys.some((k, i) => k !== scalarKeys[i])) return false;
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
+    const known = layout.views[l];
+    if (list.length !== known.length) return false;
+    for (let t = 0; t < list.length; t++) if (list[t] !== known[t]) return false;
+  }
+  // A buffer detached since must reach the kernel in the caller's own views, which it can name
+  // in its error: plan again (nothing joins then).
+  return layout.merge.joined.every((v) => v.length > 0);
+}
+
+/**
+ * Which tensors join the one before them: `contiguous[t]` is 1 when tensor t starts where tensor
+ * t - 1 ends in every list (same ArrayBuffer, neither empty). Null when the lists are malformed
+ * (an entry that is not a Float32Array, or lengths that differ between lists), which the kernel
+ * must then see as they are.
+ */
+export function contiguity(lists: readonly (readonly Float32Array[])[]): Uint8Array | null {
+  const count = lists[0].length;
+  const contiguous = new Uint8Array(count);
+  for (let t = 0; t < count; t++) {
+    let joins = t > 0;
+    for (const list of lists) {
+      const b = list[t];
+      if (!(b instanceof Float32Array) || b.length !== lists[0][t].length) return null;
+      if (!joins) continue;
+      const a = list[t - 1];
+      if (a.length === 0 || b.length === 0 || a.buffer !== b.buffer || a.byteOffset + a.byteLength !== b.byteOffset) joins = false;
+    }
+    contiguous[t] = joins ? 1 : 0;
+  }
+  return contiguous;
 }
 
 /** Object.is, written out (faster in a hot loop): NaN equals NaN, 0 does not equal -0. */
@@ -95,38 +124,19 @@ function same(a: number, b: number): boolean {
   return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b;
 }
 
-function sameViews(plan: Plan, listKeys: string[], scalarKeys: string[], lists: Float32Array[][]): boolean {
-  if (plan.listKeys.length !== listKeys.length || plan.listKeys.some((k, i) => k !== listKeys[i])) return false;
-  if (plan.scalarKeys.length !== scalarKeys.length || plan.scalarKeys.some((k, i) => k !== scalarKeys[i])) return false;
-  for (let l = 0; l < lists.length; l++) {
-    const list = lists[l];
-    const known = plan.views[l];
-    if (list.length !== known.length) return false;
-    for (let t = 0; t < list.length; t++) if (list[t] !== known[t]) return false;
+/** The first tensor of each run: tensors joined in memory (`contiguous`) whose per-tensor values are all equal. */
+export function runStarts(contiguous: Uint8Array, perTensor: readonly ArrayLike<number>[]): number[] {
+  const runStart = [0];
+  for (let t = 1; t < contiguous.length; t++) {
+    let joins = contiguous[t] === 1;
+    for (let i = 0; joins && i < perTensor.length; i++) joins = same(perTensor[i][t - 1], perTensor[i][t]);
+    if (!joins) runStart.push(t);
   }
-  // A buffer detached since must reach the binding in the caller's own views, which it can
-  // name in its error: plan again (nothing joins then).
-  return plan.joined.every((v) => v.length > 0);
-}
-
-function makePlan(listKeys: string[], scalarKeys: string[], lists: Float32Array[][]): Plan | null {
-  const count = lists[0].length;
-  const contiguous = new Uint8Array(count);
-  for (let t = 1; t < count; t++) {
-    let joins = true;
-    for (const list of lists) {
-      const a = list[t - 1];
-      const b = list[t];
-      if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || b.length !== lists[0][t].length) return null;
-      if (joins && (a.length === 0 || b.length === 0 || a.buffer !== b.buffer || a.byteOffset + a.byteLength !== b.byteOffset)) joins = false;
-    }
-    contiguous[t] = joins ? 1 : 0;
-  }
-  return { listKeys, scalarKeys, views: lists.map((l) => l.slice()), contiguous, runStart: [], merged: [], joined: [] };
+  return runStart;
 }
 
 /** One view per run: the run's only view, or a new view spanning all of them. */
-function mergeRuns(list: Float32Array[], runStart: number[]): Float32Array[] {
+export function mergeRuns(list: readonly Float32Array[], runStart: readonly number[]): Float32Array[] {
   return runStart.map((start, r) => {
     const last = (r + 1 < runStart.length ? runStart[r + 1] : list.length) - 1;
     if (start === last) return list[start];
@@ -134,4 +144,25 @@ function mergeRuns(list: Float32Array[], runStart: number[]): Float32Array[] {
     const b = list[last];
     return new Float32Array(a.buffer, a.byteOffset, (b.byteOffset + b.byteLength - a.byteOffset) / 4);
   });
+}
+
+/** The per-tensor values of each run's first tensor. */
+export function pickRuns<T extends Float64Array | Uint8Array>(values: T, runStart: readonly number[]): T {
+  const out = new (values.constructor as new (n: number) => T)(runStart.length);
+  for (let r = 0; r < runStart.length; r++) out[r] = values[runStart[r]];
+  return out;
+}
+
+/**
+ * `lists` merged by `runStart`, reusing the views of the last merge when the runs are the same
+ * (a training loop whose step counts diverged merges the same runs step after step).
+ */
+export function mergeCached(cache: RunCache, lists: readonly (readonly Float32Array[])[], runStart: number[]): Float32Array[][] {
+  const last = cache.runStart;
+  if (runStart.length !== last.length || runStart.some((t, r) => t !== last[r]) || cache.merged.length !== lists.length) {
+    cache.runStart = runStart;
+    cache.merged = lists.map((list) => mergeRuns(list, runStart));
+    cache.joined = cache.merged.flatMap((list, l) => list.filter((v, r) => v !== lists[l][runStart[r]]));
+  }
+  return cache.merged;
 }

@@ -2,11 +2,14 @@
  * The base of every optimizer, after PyTorch's `torch.optim.Optimizer`: parameter groups with
  * per-group hyperparameters, per-parameter state, `zeroGrad()`, `addParamGroup()` and a state
  * dict in PyTorch's layout and key names. Subclasses (one file per optimizer) describe their
- * options and state and implement `step()`: per group, gather the tensors whose grad is set,
- * compute the per-step scalars in double, and make one kernel call for the whole group.
+ * options, state and kernel, and implement `stepGroup`: compute the per-step scalars in double
+ * and make one kernel call for the whole group, through the group's step plan
+ * (src/optim/plan.ts), which gathers the tensors whose grad is set, their state and the
+ * kernel's lists once and reuses them while they do not change.
  */
 import { deferKernels } from './backend.js';
-import { adoptStateBuffer } from './optim/state.js';
+import { GroupPlan, plansReused, stateKeys, type GroupStep, type KernelSpec, type Lists, type PerTensor, type StateKeys } from './optim/plan.js';
+import { adoptStateBuffer, freshState, StateMap } from './optim/state.js';
 import type { ParamLike } from './parameter.js';
 
 /** A value in a parameter's state: a number (`step`), a buffer, null (PyTorch's None), or a list (LBFGS's history). */
@@ -112,6 +115,8 @@ export interface OptimizerSpec {
   state: readonly StateEntrySpec[];
   /** Keys PyTorch writes in each param group that describe its implementation (`foreach: null`, ...). */
   torchGroupKeys: Readonly<Record<string, unknown>>;
+  /** The kernel `stepGroup` calls, once per group (LBFGS, which overrides `step`, has none). */
+  kernel?: KernelSpec;
 }
 
 /**
@@ -152,14 +157,24 @@ export abstract class Optimizer<O extends object> {
   readonly defaults: Readonly<O>;
   /** The live parameter groups, in order. */
   readonly paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state, created at a parameter's first step. */
-  readonly state = new Map<ParamLike, ParamState>();
+  /**
+   * Per-parameter state, created at a parameter's first step. Read it at any time, and write
+   * into its buffers in place. Changes the next step takes into account: `set`, `delete` and
+   * `clear` on the Map, and, in a state object, a buffer or number replaced, added or deleted
+   * (`state.get(p)!.step = 0`). Not while a `stepAsync()` runs.
+   */
+  readonly state: Map<ParamLike, ParamState> = new StateMap();
 
   /** @internal What the subclass told the base class about itself (name, state entries, PyTorch's group keys). */
   protected readonly spec: OptimizerSpec;
 
   /** True while a `stepAsync()` runs (from its first kernel call until it settles). */
   private inFlight = false;
+
+  /** Each param group's step plan (src/optim/plan.ts), by the group object. */
+  private readonly plans = new WeakMap<object, GroupPlan>();
+  /** The state entries as the plans read them. */
+  private readonly stateKeys: StateKeys;
 
   /**
    * @internal
@@ -169,6 +184,7 @@ export abstract class Optimizer<O extends object> {
    */
   protected constructor(params: Params<O>, defaults: O, spec: OptimizerSpec) {
     this.spec = spec;
+    this.stateKeys = stateKeys(spec.state);
     this.validate(defaults, '');
     this.defaults = Object.freeze({ ...defaults });
     const list = [...(params as Iterable<unknown>)];
@@ -246,19 +262,85 @@ export abstract class Optimizer<O extends object> {
     }
   }
 
-  /** One group of `step()`: re-validate (a scheduler may have written it), gather, step. */
+  /**
+   * One group of `step()`: re-validate (a scheduler may have written it), then step with the
+   * group's plan if its checks pass, else with a plan built anew (which gathers and checks the
+   * gradients). A step with a reused plan that throws before its kernel ran is redone with a
+   * new plan, whose errors are those of a step without one.
+   */
   private stepOneGroup(group: ParamGroup<O>, gi: number): void {
     this.validate(group, `paramGroups[${gi}].`);
-    const { params, grads } = this.gather(group, gi);
-    if (params.length > 0) this.stepGroup(group, params, grads);
+    const lists = this.lists(group);
+    const states = this.state as StateMap;
+    const reused = this.plans.get(group);
+    if (reused) {
+      const mode = reused.check(group, lists, states);
+      if (mode !== 0) {
+        try {
+          this.stepPlanned(group, reused, mode);
+          return;
+        } catch (err) {
+          if (reused.ran) throw err;
+        }
+      }
+      this.plans.delete(group);
+    }
+    const plan = new GroupPlan(
+      {
+        name: this.spec.name,
+        groupIndex: gi,
+        kernel: this.spec.kernel!,
+        state: states,
+        keys: this.stateKeys,
+        lists,
+        initialState: (p) => this.initialState(group, p, lists),
+        tensorInfo: (params) => this.tensorInfo(params),
+      },
+      group,
+    );
+    this.stepPlanned(group, plan, plan.uniformity);
+    if (plan.reusable && plansReused()) this.plans.set(group, plan);
+  }
+
+  private stepPlanned(group: ParamGroup<O>, plan: GroupPlan, mode: 1 | 2): void {
+    if (plan.count === 0) return;
+    plan.begin(mode);
+    this.stepGroup(group, plan);
   }
 
   /**
-   * Steps one group's parameters that have a gradient (`grads[i]` belongs to `params[i]`):
-   * compute the per-step scalars in double and make one kernel call. State created here must
-   * be committed only after the kernel succeeds, so a refused call changes nothing.
+   * @internal
+   * The kernel's state buffer lists for `group`'s options, by state entry (see `ListUse` in
+   * src/optim/plan.ts): `{ exp_avg: true, exp_avg_sq: true, max_exp_avg_sq: group.amsgrad }`.
+   * A group's plan is rebuilt when this changes.
    */
-  protected abstract stepGroup(group: ParamGroup<O>, params: ParamLike[], grads: Float32Array[]): void;
+  protected abstract lists(group: ParamGroup<O>): Lists;
+
+  /**
+   * @internal
+   * A parameter's state before its first step (the lists it lacks are then added). Default:
+   * `step` 0 and a zero buffer for each `true` list of `lists` (`freshState`).
+   */
+  protected initialState(_group: ParamGroup<O>, p: ParamLike, lists: Lists): ParamState {
+    return freshState(p, ...Object.keys(lists).filter((key) => lists[key] === true));
+  }
+
+  /**
+   * @internal
+   * Per-tensor kernel arrays that depend on the parameters alone (their shapes: LARS's
+   * vectors, Adafactor's factors), worked out when a plan is built. Default: none.
+   */
+  protected tensorInfo(_params: readonly ParamLike[]): Record<string, PerTensor> {
+    return {};
+  }
+
+  /**
+   * @internal
+   * Steps one group's parameters that have a gradient: compute the per-step scalars in double
+   * from `step.states` and make the one kernel call with `step.run`, which commits the step
+   * once the kernel has succeeded (so a refused call changes nothing).
+   */
+  protected abstract stepGroup(group: ParamGroup<O>, step: GroupStep): void;
 
   /**
    * Adds a group of parameters with optional overrides of the defaults (PyTorch's
@@ -423,30 +505,5 @@ export abstract class Optimizer<O extends object> {
     }
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
-  }
-
-  /**
-   * @internal
-   * The parameters of `group` that have a gradient, with their gradients, checked: the grad
-   * must be a Float32Array of the parameter's length.
-   */
-  protected gather(group: ParamGroup<O>, groupIndex: number): { params: ParamLike[]; grads: Float32Array[] } {
-    const params: ParamLike[] = [];
-    const grads: Float32Array[] = [];
-    const list = group.params;
-    for (let i = 0; i < list.length; i++) {
-      const p = list[i];
-      const g = p.grad;
-      if (g === null || g === undefined) continue;
-      if (!(g instanceof Float32Array)) {
-        throw new TypeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad must be a Float32Array or null`);
-      }
-      if (g.length !== p.data.length) {
-        throw new RangeError(`${this.spec.name}.step: paramGroups[${groupIndex}].params[${i}].grad has ${g.length} elements but its data has ${p.data.length}`);
-      }
-      params.push(p);
-      grads.push(g);
-    }
-    return { params, grads };
   }
 }

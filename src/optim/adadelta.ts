@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** Adadelta's options: PyTorch's `torch.optim.Adadelta` names in camelCase, with its defaults. */
 export interface AdadeltaOptions {
@@ -28,6 +26,7 @@ const SPEC: OptimizerSpec = {
     { key: 'acc_delta', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'adadelta', elementwise: true },
 };
 
 /**
@@ -68,19 +67,11 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<AdadeltaOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'square_avg', 'acc_delta'));
-    kernels().adadelta({
-      params: params.map((p) => p.data),
-      grads,
-      square_avg: states.map((s) => s.square_avg as Float32Array),
-      acc_delta: states.map((s) => s.acc_delta as Float32Array),
-      lr: group.lr,
-      rho: group.rho,
-      eps: group.eps,
-      weight_decay: group.weightDecay,
-      maximize: group.maximize,
-    });
-    commitSteps(this.state, params, states);
+  protected lists(): Lists {
+    return { square_avg: true, acc_delta: true };
+  }
+
+  protected stepGroup(group: ParamGroup<AdadeltaOptions>, step: GroupStep): void {
+    step.run({ lr: group.lr, rho: group.rho, eps: group.eps, weight_decay: group.weightDecay, maximize: group.maximize });
   }
 }

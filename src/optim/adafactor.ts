@@ -1,8 +1,8 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamState, type Params } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, stateBuffer } from './state.js';
+import type { GroupStep, Lists, PerTensor } from './plan.js';
+import { stateBuffer } from './state.js';
 
 /** Adafactor's options: PyTorch's `torch.optim.Adafactor` (>= 2.5) names in camelCase, with its defaults. */
 export interface AdafactorOptions {
@@ -64,6 +64,7 @@ const SPEC: OptimizerSpec = {
     { key: 'variance', kind: 'tensor', length: (p) => (factorsOf(p) ? null : p.data.length) },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'adafactor', elementwise: false },
 };
 
 /**
@@ -132,37 +133,39 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<AdafactorOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const n = params.length;
+  protected lists(): Lists {
+    return { row_var: 'optional', col_var: 'optional', variance: 'optional' };
+  }
+
+  protected override initialState(_group: ParamGroup<AdafactorOptions>, p: ParamLike): ParamState {
+    const f = factorsOf(p);
+    return f
+      ? { step: 0, row_var: new Float32Array(f.batch * f.rows), col_var: new Float32Array(f.batch * f.cols) }
+      : { step: 0, variance: stateBuffer(p, 'variance') };
+  }
+
+  protected override tensorInfo(params: readonly ParamLike[]): Record<string, PerTensor> {
     const factors = params.map(factorsOf);
-    const states = params.map((p, i): ParamState => {
-      const existing = this.state.get(p);
-      if (existing) return existing;
-      const f = factors[i];
-      return f
-        ? { step: 0, row_var: new Float32Array(f.batch * f.rows), col_var: new Float32Array(f.batch * f.cols) }
-        : { step: 0, variance: stateBuffer(p, 'variance') };
-    });
     const size = (pick: (f: Factors) => number) => Float64Array.from(factors, (f) => (f ? pick(f) : 0));
-    const oneMinusBeta2 = new Float64Array(n);
-    const rho = new Float64Array(n);
-    states.forEach((s, i) => {
-      const t = (s.step as number) + 1;
-      oneMinusBeta2[i] = t ** group.beta2Decay;
-      rho[i] = Math.min(group.lr, 1 / Math.sqrt(t));
-    });
-    const empty = new Float32Array(0);
-    const buffer = (s: ParamState, key: string) => (s[key] === undefined ? empty : (s[key] as Float32Array));
-    kernels().adafactor({
-      params: params.map((p) => p.data),
-      grads,
-      row_var: states.map((s) => buffer(s, 'row_var')),
-      col_var: states.map((s) => buffer(s, 'col_var')),
-      variance: states.map((s) => buffer(s, 'variance')),
+    return {
       factored: Uint8Array.from(factors, (f) => (f ? 1 : 0)),
       batch: size((f) => f.batch),
       rows: size((f) => f.rows),
       cols: size((f) => f.cols),
+    };
+  }
+
+  protected stepGroup(group: ParamGroup<AdafactorOptions>, step: GroupStep): void {
+    const n = step.states.length;
+    const oneMinusBeta2 = new Float64Array(n);
+    const rho = new Float64Array(n);
+    step.states.forEach((s, i) => {
+      const t = (s.step as number) + 1;
+      oneMinusBeta2[i] = t ** group.beta2Decay;
+      rho[i] = Math.min(group.lr, 1 / Math.sqrt(t));
+    });
+    step.run({
+      ...step.info,
       one_minus_beta2: oneMinusBeta2,
       rho,
       eps1: group.eps[0] ?? FLOAT32_EPSILON,
@@ -171,6 +174,5 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
       decay: 1 - group.lr * group.weightDecay,
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

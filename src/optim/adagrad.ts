@@ -1,8 +1,8 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamGroupInput, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, stateBuffer } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
+import { stateBuffer } from './state.js';
 
 /** Adagrad's options: PyTorch's `torch.optim.Adagrad` names in camelCase, with its defaults. */
 export interface AdagradOptions {
@@ -33,6 +33,7 @@ const SPEC: OptimizerSpec = {
     { key: 'sum', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'adagrad', elementwise: true },
 };
 
 /**
@@ -81,21 +82,19 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<AdagradOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    // A parameter whose state a loaded state dict lacked starts again from the initial value.
-    const states = params.map((p) => this.state.get(p) ?? this.newState(p));
+  protected lists(): Lists {
+    return { sum: true };
+  }
+
+  /** A parameter whose state a loaded state dict lacked starts again from the initial value. */
+  protected override initialState(_group: ParamGroup<AdagradOptions>, p: ParamLike): ParamState {
+    return this.newState(p);
+  }
+
+  protected stepGroup(group: ParamGroup<AdagradOptions>, step: GroupStep): void {
     // The learning rate of each parameter's step, in double as PyTorch.
-    const clr = Float64Array.from(states, (s) => group.lr / (1 + (s.step as number) * group.lrDecay));
-    kernels().adagrad({
-      params: params.map((p) => p.data),
-      grads,
-      sum: states.map((s) => s.sum as Float32Array),
-      clr,
-      eps: group.eps,
-      weight_decay: group.weightDecay,
-      maximize: group.maximize,
-    });
-    commitSteps(this.state, params, states);
+    const clr = Float64Array.from(step.states, (s) => group.lr / (1 + (s.step as number) * group.lrDecay));
+    step.run({ clr, eps: group.eps, weight_decay: group.weightDecay, maximize: group.maximize });
   }
 
   private newState(p: ParamLike): ParamState {

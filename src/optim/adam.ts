@@ -1,8 +1,7 @@
 import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState, stateBuffer } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 import { weightDecayArgs } from './weight-decay.js';
 
 /** Adam's options: PyTorch's `torch.optim.Adam` names in camelCase, with its defaults. */
@@ -69,6 +68,7 @@ export class Adam extends Optimizer<AdamOptions> {
       name: 'Adam',
       state: STATE,
       torchGroupKeys: { foreach: null, capturable: false, differentiable: false, fused: false },
+      kernel: { name: 'adam', elementwise: true },
     } as OptimizerSpec,
     defaults: DEFAULTS as AdamOptions,
     /**
@@ -95,24 +95,21 @@ export class Adam extends Optimizer<AdamOptions> {
     }
   }
 
-  protected stepGroup(group: ParamGroup<AdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(group: ParamGroup<AdamOptions>): Lists {
+    return { exp_avg: true, exp_avg_sq: true, max_exp_avg_sq: group.amsgrad };
+  }
+
+  protected stepGroup(group: ParamGroup<AdamOptions>, step: GroupStep): void {
     const [beta1, beta2] = group.betas;
-    const n = params.length;
-    const states: ParamState[] = new Array(n);
-    const data: Float32Array[] = new Array(n);
-    const expAvg: Float32Array[] = new Array(n);
-    const expAvgSq: Float32Array[] = new Array(n);
-    const maxExpAvgSq: Float32Array[] | null = group.amsgrad ? new Array(n) : null;
+    const { states } = step;
+    const n = states.length;
     const stepSize = new Float64Array(n);
     const bc2Sqrt = new Float64Array(n);
     let lastT = -1;
-    // One pass per parameter (a group may hold thousands of small ones).
     for (let i = 0; i < n; i++) {
-      const p = params[i];
-      const s = this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq');
-      const t = (s.step as number) + 1;
+      const t = (states[i].step as number) + 1;
       // Bias corrections in double, per parameter (each has its own step count), as PyTorch;
-      // worked out once per run of equal step counts (the usual case: all equal).
+      // worked out once per run of equal step counts.
       if (t !== lastT) {
         lastT = t;
         stepSize[i] = group.lr / (1 - beta1 ** t);
@@ -121,22 +118,9 @@ export class Adam extends Optimizer<AdamOptions> {
         stepSize[i] = stepSize[i - 1];
         bc2Sqrt[i] = bc2Sqrt[i - 1];
       }
-      if (maxExpAvgSq) {
-        if (!(s.max_exp_avg_sq instanceof Float32Array)) s.max_exp_avg_sq = stateBuffer(p, 'max_exp_avg_sq');
-        maxExpAvgSq[i] = s.max_exp_avg_sq;
-      }
-      states[i] = s;
-      data[i] = p.data;
-      expAvg[i] = s.exp_avg as Float32Array;
-      expAvgSq[i] = s.exp_avg_sq as Float32Array;
     }
     const decoupled = (this.constructor as typeof Adam).variant.decoupledWeightDecay ?? group.decoupledWeightDecay === true;
-    kernels().adam({
-      params: data,
-      grads,
-      exp_avg: expAvg,
-      exp_avg_sq: expAvgSq,
-      max_exp_avg_sq: maxExpAvgSq,
+    step.run({
       step_size: stepSize,
       bias_correction2_sqrt: bc2Sqrt,
       beta1,
@@ -146,6 +130,5 @@ export class Adam extends Optimizer<AdamOptions> {
       amsgrad: group.amsgrad,
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

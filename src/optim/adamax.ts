@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** Adamax's options: PyTorch's `torch.optim.Adamax` names in camelCase, with its defaults. */
 export interface AdamaxOptions {
@@ -28,6 +26,7 @@ const SPEC: OptimizerSpec = {
     { key: 'exp_inf', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'adamax', elementwise: true },
 };
 
 /**
@@ -68,23 +67,14 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<AdamaxOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(): Lists {
+    return { exp_avg: true, exp_inf: true };
+  }
+
+  protected stepGroup(group: ParamGroup<AdamaxOptions>, step: GroupStep): void {
     const [beta1, beta2] = group.betas;
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_inf'));
     // The bias-corrected learning rate of each parameter's step, in double as PyTorch.
-    const clr = Float64Array.from(states, (s) => group.lr / (1 - beta1 ** ((s.step as number) + 1)));
-    kernels().adamax({
-      params: params.map((p) => p.data),
-      grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
-      exp_inf: states.map((s) => s.exp_inf as Float32Array),
-      clr,
-      beta1,
-      beta2,
-      eps: group.eps,
-      weight_decay: group.weightDecay,
-      maximize: group.maximize,
-    });
-    commitSteps(this.state, params, states);
+    const clr = Float64Array.from(step.states, (s) => group.lr / (1 - beta1 ** ((s.step as number) + 1)));
+    step.run({ clr, beta1, beta2, eps: group.eps, weight_decay: group.weightDecay, maximize: group.maximize });
   }
 }

@@ -1,8 +1,8 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
+import { freshState } from './state.js';
 
 /** ASGD's options: PyTorch's `torch.optim.ASGD` names in camelCase, with its defaults. */
 export interface ASGDOptions {
@@ -31,6 +31,7 @@ const SPEC: OptimizerSpec = {
     { key: 'ax', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'asgd', elementwise: true },
 };
 
 /**
@@ -77,26 +78,34 @@ export class ASGD extends Optimizer<ASGDOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<ASGDOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(): Lists {
+    return { ax: true };
+  }
+
+  /** PyTorch starts eta as a float32 tensor of the group's lr, mu as 1. */
+  protected override initialState(group: ParamGroup<ASGDOptions>, p: ParamLike): ParamState {
+    return { ...freshState(p, 'ax'), eta: Math.fround(group.lr), mu: 1 };
+  }
+
+  protected stepGroup(group: ParamGroup<ASGDOptions>, step: GroupStep): void {
     const { lr, lambd, alpha, t0 } = group;
-    // PyTorch starts eta as a float32 tensor of the group's lr, mu as 1.
-    const states = params.map((p) => this.state.get(p) ?? { ...freshState(p, 'ax'), eta: Math.fround(lr), mu: 1 });
-    kernels().asgd({
-      params: params.map((p) => p.data),
-      grads,
-      ax: states.map((s) => s.ax as Float32Array),
-      eta: Float64Array.from(states, (s) => s.eta as number),
-      mu: Float64Array.from(states, (s) => s.mu as number),
-      lambd,
-      weight_decay: group.weightDecay,
-      maximize: group.maximize,
-    });
+    const { states } = step;
     // The next step's eta and mu, in double and then stored as PyTorch's float32 tensors.
-    states.forEach((s) => {
-      const t = (s.step as number) + 1;
-      s.eta = Math.fround(lr / (1 + lambd * lr * t) ** alpha);
-      s.mu = Math.fround(1 / Math.max(1, t - t0));
-    });
-    commitSteps(this.state, params, states);
+    const t = states.map((s) => (s.step as number) + 1);
+    const eta = t.map((ti) => Math.fround(lr / (1 + lambd * lr * ti) ** alpha));
+    const mu = t.map((ti) => Math.fround(1 / Math.max(1, ti - t0)));
+    step.run(
+      {
+        eta: Float64Array.from(states, (s) => s.eta as number),
+        mu: Float64Array.from(states, (s) => s.mu as number),
+        lambd,
+        weight_decay: group.weightDecay,
+        maximize: group.maximize,
+      },
+      (s, i) => {
+        s.eta = eta[i];
+        s.mu = mu[i];
+      },
+    );
   }
 }

@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** LAMB's options (PyTorch has no LAMB; names and defaults follow the paper and common implementations). */
 export interface LAMBOptions {
@@ -32,6 +30,7 @@ const SPEC: OptimizerSpec = {
     { key: 'exp_avg_sq', kind: 'tensor' },
   ],
   torchGroupKeys: {},
+  kernel: { name: 'lamb', elementwise: false },
 };
 
 /**
@@ -79,24 +78,23 @@ export class LAMB extends Optimizer<LAMBOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<LAMBOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(): Lists {
+    return { exp_avg: true, exp_avg_sq: true };
+  }
+
+  protected stepGroup(group: ParamGroup<LAMBOptions>, step: GroupStep): void {
     const [beta1, beta2] = group.betas;
-    const n = params.length;
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq'));
+    const n = step.states.length;
     const bc1 = new Float64Array(n).fill(1);
     const bc2Sqrt = new Float64Array(n).fill(1);
     if (group.biasCorrection) {
-      states.forEach((s, i) => {
+      step.states.forEach((s, i) => {
         const t = (s.step as number) + 1;
         bc1[i] = 1 - beta1 ** t;
         bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
       });
     }
-    kernels().lamb({
-      params: params.map((p) => p.data),
-      grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
-      exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
+    step.run({
       bias_correction1: bc1,
       bias_correction2_sqrt: bc2Sqrt,
       lr: group.lr,
@@ -107,6 +105,5 @@ export class LAMB extends Optimizer<LAMBOptions> {
       max_trust_ratio: group.maxTrustRatio ?? Infinity,
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

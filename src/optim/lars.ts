@@ -1,8 +1,7 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { stateBuffer } from './state.js';
+import type { GroupStep, Lists, PerTensor } from './plan.js';
 
 /** LARS's options (PyTorch has no LARS; names and defaults follow the paper and common implementations). */
 export interface LARSOptions {
@@ -44,6 +43,7 @@ const SPEC: OptimizerSpec = {
   name: 'LARS',
   state: [{ key: 'momentum_buffer', kind: 'tensorOrNull' }],
   torchGroupKeys: {},
+  kernel: { name: 'lars', elementwise: false },
 };
 
 /** A parameter of at most one dimension (or without a shape): a bias or a normalization parameter. */
@@ -102,19 +102,21 @@ export class LARS extends Optimizer<LARSOptions> {
     }
   }
 
-  protected stepGroup(group: ParamGroup<LARSOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const useMomentum = group.momentum !== 0;
-    const buffers = useMomentum
-      ? params.map((p) => {
-          const buf = this.state.get(p)?.momentum_buffer;
-          return buf instanceof Float32Array ? buf : stateBuffer(p, 'momentum_buffer');
-        })
-      : [];
-    kernels().lars({
-      params: params.map((p) => p.data),
-      grads,
-      momentum_buffer: useMomentum ? buffers : null,
-      exclude: Uint8Array.from(params, (p) => (group.excludeBiasAndNorm && isVector(p) ? 1 : 0)),
+  protected lists(group: ParamGroup<LARSOptions>): Lists {
+    return { momentum_buffer: group.momentum !== 0 ? true : 'clear' };
+  }
+
+  protected override initialState(): ParamState {
+    return { momentum_buffer: null };
+  }
+
+  protected override tensorInfo(params: readonly ParamLike[]): Record<string, PerTensor> {
+    return { vector: Uint8Array.from(params, (p) => (isVector(p) ? 1 : 0)) };
+  }
+
+  protected stepGroup(group: ParamGroup<LARSOptions>, step: GroupStep): void {
+    step.run({
+      exclude: group.excludeBiasAndNorm ? step.info.vector : new Uint8Array(1),
       lr: group.lr,
       momentum: group.momentum,
       weight_decay: group.weightDecay,
@@ -123,6 +125,5 @@ export class LARS extends Optimizer<LARSOptions> {
       nesterov: group.nesterov,
       maximize: group.maximize,
     });
-    params.forEach((p, i) => this.state.set(p, { momentum_buffer: useMomentum ? buffers[i] : null }));
   }
 }

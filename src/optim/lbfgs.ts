@@ -2,6 +2,7 @@ import { kernels } from '../backend.js';
 import { Optimizer, type Closure, type ParamGroupInput, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
+import type { Lists } from './plan.js';
 
 /** LBFGS's options: PyTorch's `torch.optim.LBFGS` names in camelCase, with its defaults. */
 export interface LBFGSOptions {
@@ -103,6 +104,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     check.number(`${prefix}toleranceGrad`, o.toleranceGrad, { min: 0 });
     check.number(`${prefix}toleranceChange`, o.toleranceChange, { min: 0 });
     if (o.lineSearchFn !== null) check.oneOf(`${prefix}lineSearchFn`, o.lineSearchFn, ['strong_wolfe'] as const);
+  }
+
+  protected lists(): Lists {
+    return {}; // never used: step() is LBFGS's own
   }
 
   protected stepGroup(): void {

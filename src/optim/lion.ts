@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** Lion's options (PyTorch has no Lion; names and defaults follow the paper and lion-pytorch). */
 export interface LionOptions {
@@ -25,6 +23,7 @@ const SPEC: OptimizerSpec = {
     { key: 'exp_avg', kind: 'tensor' },
   ],
   torchGroupKeys: {},
+  kernel: { name: 'lion', elementwise: true },
 };
 
 /**
@@ -65,18 +64,17 @@ export class Lion extends Optimizer<LionOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<LionOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg'));
-    kernels().lion({
-      params: params.map((p) => p.data),
-      grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
+  protected lists(): Lists {
+    return { exp_avg: true };
+  }
+
+  protected stepGroup(group: ParamGroup<LionOptions>, step: GroupStep): void {
+    step.run({
       lr: group.lr,
       beta1: group.betas[0],
       beta2: group.betas[1],
       decay: 1 - group.lr * group.weightDecay,
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

@@ -1,8 +1,8 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
+import { freshState } from './state.js';
 import { weightDecayArgs } from './weight-decay.js';
 
 /** NAdam's options: PyTorch's `torch.optim.NAdam` names in camelCase, with its defaults. */
@@ -42,6 +42,7 @@ const SPEC: OptimizerSpec = {
     { key: 'exp_avg_sq', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'nadam', elementwise: true },
 };
 
 /**
@@ -92,16 +93,23 @@ export class NAdam extends Optimizer<NAdamOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<NAdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(): Lists {
+    return { exp_avg: true, exp_avg_sq: true };
+  }
+
+  protected override initialState(_group: ParamGroup<NAdamOptions>, p: ParamLike): ParamState {
+    return { ...freshState(p, 'exp_avg', 'exp_avg_sq'), mu_product: 1 };
+  }
+
+  protected stepGroup(group: ParamGroup<NAdamOptions>, step: GroupStep): void {
     const [beta1, beta2] = group.betas;
     const { lr, momentumDecay } = group;
-    const n = params.length;
-    const states = params.map((p) => this.state.get(p) ?? { ...freshState(p, 'exp_avg', 'exp_avg_sq'), mu_product: 1 });
+    const n = step.states.length;
     const muProduct = new Float64Array(n);
     const stepSizeGrad = new Float64Array(n);
     const stepSizeExpAvg = new Float64Array(n);
     const bc2Sqrt = new Float64Array(n);
-    states.forEach((s, i) => {
+    step.states.forEach((s, i) => {
       const t = (s.step as number) + 1;
       // The momentum schedule and the step's scalars in double, per parameter, as PyTorch.
       const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
@@ -112,23 +120,20 @@ export class NAdam extends Optimizer<NAdamOptions> {
       stepSizeExpAvg[i] = (lr * muNext) / (1 - muProduct[i] * muNext);
       bc2Sqrt[i] = Math.sqrt(1 - beta2 ** t);
     });
-    kernels().nadam({
-      params: params.map((p) => p.data),
-      grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
-      exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
-      step_size_grad: stepSizeGrad,
-      step_size_exp_avg: stepSizeExpAvg,
-      bias_correction2_sqrt: bc2Sqrt,
-      beta1,
-      beta2,
-      eps: group.eps,
-      ...weightDecayArgs(lr, group.weightDecay, group.decoupledWeightDecay),
-      maximize: group.maximize,
-    });
-    states.forEach((s, i) => {
-      s.mu_product = muProduct[i];
-    });
-    commitSteps(this.state, params, states);
+    step.run(
+      {
+        step_size_grad: stepSizeGrad,
+        step_size_exp_avg: stepSizeExpAvg,
+        bias_correction2_sqrt: bc2Sqrt,
+        beta1,
+        beta2,
+        eps: group.eps,
+        ...weightDecayArgs(lr, group.weightDecay, group.decoupledWeightDecay),
+        maximize: group.maximize,
+      },
+      (s, i) => {
+        s.mu_product = muProduct[i];
+      },
+    );
   }
 }

@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 import { weightDecayArgs } from './weight-decay.js';
 
 /** RAdam's options: PyTorch's `torch.optim.RAdam` names in camelCase, with its defaults. */
@@ -31,6 +29,7 @@ const SPEC: OptimizerSpec = {
     { key: 'exp_avg_sq', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'radam', elementwise: true },
 };
 
 /**
@@ -75,16 +74,19 @@ export class RAdam extends Optimizer<RAdamOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<RAdamOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(): Lists {
+    return { exp_avg: true, exp_avg_sq: true };
+  }
+
+  protected stepGroup(group: ParamGroup<RAdamOptions>, step: GroupStep): void {
     const [beta1, beta2] = group.betas;
     const { lr } = group;
-    const n = params.length;
-    const states = params.map((p) => this.state.get(p) ?? freshState(p, 'exp_avg', 'exp_avg_sq'));
+    const n = step.states.length;
     const stepSize = new Float64Array(n);
     const rectify = new Uint8Array(n);
     // The maximum length of the approximated simple moving average.
     const rhoInf = 2 / (1 - beta2) - 1;
-    states.forEach((s, i) => {
+    step.states.forEach((s, i) => {
       const t = (s.step as number) + 1;
       // In double, per parameter (each has its own step count), as PyTorch.
       const bc1 = 1 - beta1 ** t;
@@ -98,11 +100,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
         stepSize[i] = lr / bc1;
       }
     });
-    kernels().radam({
-      params: params.map((p) => p.data),
-      grads,
-      exp_avg: states.map((s) => s.exp_avg as Float32Array),
-      exp_avg_sq: states.map((s) => s.exp_avg_sq as Float32Array),
+    step.run({
       step_size: stepSize,
       rectify,
       beta1,
@@ -111,6 +109,5 @@ export class RAdam extends Optimizer<RAdamOptions> {
       ...weightDecayArgs(lr, group.weightDecay, group.decoupledWeightDecay),
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState, stateBuffer } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** RMSprop's options: PyTorch's `torch.optim.RMSprop` names in camelCase, with its defaults. */
 export interface RMSpropOptions {
@@ -33,6 +31,7 @@ const SPEC: OptimizerSpec = {
     { key: 'grad_avg', kind: 'tensor', optional: true },
   ],
   torchGroupKeys: { foreach: null, differentiable: false },
+  kernel: { name: 'rmsprop', elementwise: true },
 };
 
 /**
@@ -77,21 +76,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<RMSpropOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const useMomentum = group.momentum > 0;
-    const states = params.map((p) => {
-      const s: ParamState = { ...(this.state.get(p) ?? freshState(p, 'square_avg')) };
-      // PyTorch creates these with the state; a group whose options changed since gets them now.
-      if (useMomentum && !(s.momentum_buffer instanceof Float32Array)) s.momentum_buffer = stateBuffer(p, 'momentum_buffer');
-      if (group.centered && !(s.grad_avg instanceof Float32Array)) s.grad_avg = stateBuffer(p, 'grad_avg');
-      return s;
-    });
-    kernels().rmsprop({
-      params: params.map((p) => p.data),
-      grads,
-      square_avg: states.map((s) => s.square_avg as Float32Array),
-      momentum_buffer: useMomentum ? states.map((s) => s.momentum_buffer as Float32Array) : null,
-      grad_avg: group.centered ? states.map((s) => s.grad_avg as Float32Array) : null,
+  protected lists(group: ParamGroup<RMSpropOptions>): Lists {
+    // PyTorch creates these with the state; a group whose options changed since gets them now.
+    return { square_avg: true, momentum_buffer: group.momentum > 0, grad_avg: group.centered };
+  }
+
+  protected stepGroup(group: ParamGroup<RMSpropOptions>, step: GroupStep): void {
+    step.run({
       lr: group.lr,
       alpha: group.alpha,
       eps: group.eps,
@@ -100,6 +91,5 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       centered: group.centered,
       maximize: group.maximize,
     });
-    commitSteps(this.state, params, states);
   }
 }

@@ -1,8 +1,8 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type OptimizerSpec, type ParamGroup, type Params } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
-import { commitSteps, freshState } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
+import { freshState } from './state.js';
 
 /** Rprop's options: PyTorch's `torch.optim.Rprop` names in camelCase, with its defaults. */
 export interface RpropOptions {
@@ -26,6 +26,7 @@ const SPEC: OptimizerSpec = {
     { key: 'step_size', kind: 'tensor' },
   ],
   torchGroupKeys: { foreach: null },
+  kernel: { name: 'rprop', elementwise: true },
 };
 
 /**
@@ -69,27 +70,20 @@ export class Rprop extends Optimizer<RpropOptions> {
     check.boolean(`${prefix}maximize`, o.maximize);
   }
 
-  protected stepGroup(group: ParamGroup<RpropOptions>, params: ParamLike[], grads: Float32Array[]): void {
-    const states = params.map((p) => {
-      const existing = this.state.get(p);
-      if (existing) return existing;
-      const s = freshState(p, 'prev', 'step_size');
-      (s.step_size as Float32Array).fill(group.lr);
-      return s;
-    });
+  protected lists(): Lists {
+    return { prev: true, step_size: true };
+  }
+
+  /** Every element's step size starts at the group's learning rate. */
+  protected override initialState(group: ParamGroup<RpropOptions>, p: ParamLike): ParamState {
+    const s = freshState(p, 'prev', 'step_size');
+    (s.step_size as Float32Array).fill(group.lr);
+    return s;
+  }
+
+  protected stepGroup(group: ParamGroup<RpropOptions>, step: GroupStep): void {
     const [etaminus, etaplus] = group.etas;
     const [min, max] = group.stepSizes;
-    kernels().rprop({
-      params: params.map((p) => p.data),
-      grads,
-      prev: states.map((s) => s.prev as Float32Array),
-      step_size: states.map((s) => s.step_size as Float32Array),
-      etaminus,
-      etaplus,
-      step_size_min: min,
-      step_size_max: max,
-      maximize: group.maximize,
-    });
-    commitSteps(this.state, params, states);
+    step.run({ etaminus, etaplus, step_size_min: min, step_size_max: max, maximize: group.maximize });
   }
 }

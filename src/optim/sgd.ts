@@ -1,8 +1,6 @@
-import { kernels } from '../backend.js';
-import { Optimizer, type ParamGroup, type Params } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
+import { Optimizer, type ParamGroup, type Params, type ParamState } from '../optimizer.js';
 import * as check from '../validate.js';
-import { stateBuffer } from './state.js';
+import type { GroupStep, Lists } from './plan.js';
 
 /** SGD's options: PyTorch's `torch.optim.SGD` names in camelCase, with its defaults. */
 export interface SGDOptions {
@@ -53,6 +51,7 @@ export class SGD extends Optimizer<SGDOptions> {
       name: 'SGD',
       state: [{ key: 'momentum_buffer', kind: 'tensorOrNull' }],
       torchGroupKeys: { foreach: null, differentiable: false },
+      kernel: { name: 'sgd', elementwise: true },
     });
   }
 
@@ -67,25 +66,20 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected stepGroup(group: ParamGroup<SGDOptions>, params: ParamLike[], grads: Float32Array[]): void {
+  protected lists(group: ParamGroup<SGDOptions>): Lists {
+    // Without momentum the step stores momentum_buffer: null (dropping a buffer the state had).
+    return { momentum_buffer: group.momentum !== 0 ? true : 'clear' };
+  }
+
+  protected override initialState(): ParamState {
+    return { momentum_buffer: null };
+  }
+
+  protected stepGroup(group: ParamGroup<SGDOptions>, step: GroupStep): void {
     const useMomentum = group.momentum !== 0;
-    const buffers: Float32Array[] = [];
-    const init = new Uint8Array(params.length);
-    if (useMomentum) {
-      params.forEach((p, i) => {
-        let buf = this.state.get(p)?.momentum_buffer;
-        if (!(buf instanceof Float32Array)) {
-          buf = stateBuffer(p, 'momentum_buffer');
-          init[i] = 1; // first step with momentum: the buffer starts as the gradient
-        }
-        buffers.push(buf);
-      });
-    }
-    kernels().sgd({
-      params: params.map((p) => p.data),
-      grads,
-      momentum_buffer: useMomentum ? buffers : null,
-      momentum_buffer_init: useMomentum ? init : undefined,
+    step.run({
+      // First step with momentum: the buffer starts as the gradient.
+      momentum_buffer_init: useMomentum ? step.created('momentum_buffer') : undefined,
       lr: group.lr,
       momentum: group.momentum,
       dampening: group.dampening,
@@ -93,6 +87,5 @@ export class SGD extends Optimizer<SGDOptions> {
       nesterov: group.nesterov,
       maximize: group.maximize,
     });
-    params.forEach((p, i) => this.state.set(p, { momentum_buffer: useMomentum ? buffers[i] : null }));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Per-parameter state bookkeeping shared by the optimizers: where a state buffer is allocated
  * (`stateBuffer`, the one allocation hook: in the parameter's `ParameterArena` when it has one),
- * a fresh state (`step` 0 and zero buffers), and the commit that follows a successful kernel call.
+ * a fresh state (`step` 0 and zero buffers), and the Map that holds the states (`StateMap`),
+ * which the step plans (plan.ts) read its changes from.
  */
 import { arenaHome } from '../arena.js';
 import type { ParamState, StateValue } from '../optimizer.js';
@@ -38,13 +39,33 @@ export function adoptStateBuffer(p: ParamLike, key: string, values: Float32Array
 }
 
 /**
- * Once the kernel has succeeded: counts each parameter's step and keeps its state (`states[i]`
- * belongs to `params[i]`). New state is committed only here, so a refused call changes nothing.
+ * An optimizer's `state`: a Map that counts the changes made through it (`set`, `delete`,
+ * `clear`), so that a step plan (plan.ts) tells in one compare that no parameter's state object
+ * was replaced, added or removed since it was built. The plans store the states they create
+ * with `commitState`, which the count leaves out: a param group's new states concern that
+ * group's plan only (a parameter belongs to one group), and it is rebuilt after creating them.
  */
-export function commitSteps(state: Map<ParamLike, ParamState>, params: readonly ParamLike[], states: readonly ParamState[]): void {
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i];
-    s.step = (s.step as number) + 1;
-    if (state.get(params[i]) !== s) state.set(params[i], s); // a lookup costs less than a set
+export class StateMap extends Map<ParamLike, ParamState> {
+  /** Incremented by every `set`, `delete` and `clear`. */
+  version = 0;
+
+  override set(p: ParamLike, s: ParamState): this {
+    this.version++;
+    return super.set(p, s);
   }
+
+  override delete(p: ParamLike): boolean {
+    this.version++;
+    return super.delete(p);
+  }
+
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
+/** Stores a state a step plan created, without counting it as a change (see `StateMap`). */
+export function commitState(map: StateMap, p: ParamLike, s: ParamState): void {
+  Map.prototype.set.call(map, p, s);
 }

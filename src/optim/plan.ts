@@ -1,0 +1,434 @@
+/**
+ * Step plans: what a step over a parameter group does that stays the same from step to step,
+ * worked out once and reused while nothing it depends on changes. One mechanism for every
+ * optimizer, driven by the base class (`Optimizer.step`, src/optimizer.ts); an optimizer
+ * declares its kernel, its state buffer lists (`lists(group)`) and computes its per-step scalars.
+ *
+ * Built, as a step without a plan would do it, when a group is stepped first and whenever a
+ * check fails: the parameters that have a gradient (checked: a Float32Array of the parameter's
+ * length), their states (the existing ones; a state or entry the step needs is created, on a
+ * copy, and stored only after the kernel succeeded), the kernel's buffer lists, per-tensor
+ * arrays that depend on the parameters alone (`tensorInfo`), and, for an elementwise kernel,
+ * which tensors are contiguous in every list, merged once into ranges (src/coalesce.ts).
+ *
+ * Checked at each step, before anything runs (a few ns per parameter, in two passes):
+ * - the optimizer's `state` Map was not changed through set, delete or clear (`StateMap`);
+ * - `lists(group)` (what the options make the kernel take: amsgrad, momentum, centered) is the same;
+ * - `group.params` holds the same parameters, each with the same `grad` (or the same null) and
+ *   the same `data`;
+ * - the ArrayBuffers behind merged ranges kept their length (none was detached or resized);
+ * - every state still holds the buffers the step uses (none replaced or deleted by hand), and
+ *   its numbers (`step`, NAdam's `mu_product`, ...) are read: when they are equal across the
+ *   group, the per-tensor scalars are computed once, from one state, and the merged ranges are
+ *   passed with that one tensor's scalars; otherwise per tensor, as before.
+ * Any failed check rebuilds the plan. A step made with a reused plan that throws before its
+ * kernel ran is redone from scratch, so errors are those of a step without a plan. Not checked:
+ * a parameter's `shape` (readonly; read when the plan is built, by LARS and Adafactor).
+ */
+import { kernels, type Kernels } from '../backend.js';
+import { contiguity, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
+import type { ParamGroup, ParamState, StateEntrySpec } from '../optimizer.js';
+import type { ParamLike } from '../parameter.js';
+import { commitState, stateBuffer, type StateMap } from './state.js';
+
+/**
+ * How one of the kernel's buffer lists comes from the parameters' states (an optimizer's
+ * `lists(group)` gives one per state list of its kernel, keyed by the state entry, which is also
+ * the kernel argument's name):
+ * - `true`: each parameter's buffer; a state without one gets a new one (`stateBuffer`) for this
+ *   step, and `GroupStep.created` tells which;
+ * - `false`: the list is passed as null (the kernel does not use it); the entry stays as it is;
+ * - `'optional'`: each parameter's buffer, or an empty Float32Array where its state has none
+ *   (Adafactor: a matrix has row and column factors, a vector a full variance);
+ * - `'clear'`: passed as null, and the entry set to null in each stepped state (SGD and LARS
+ *   without momentum).
+ */
+export type ListUse = boolean | 'optional' | 'clear';
+
+/** The kernel's state buffer lists for one group's options: entry (and argument) name to its use. */
+export type Lists = Readonly<Record<string, ListUse>>;
+
+/** A per-tensor array of a kernel call: scalars in double or flags. */
+export type PerTensor = Float64Array | Uint8Array;
+
+/** The kernel an optimizer calls, once per group. */
+export interface KernelSpec {
+  /** Its name in `kernels()`. */
+  name: keyof Kernels;
+  /**
+   * Whether it is elementwise, so that contiguous tensors may be merged into one: false for the
+   * kernels that reduce over a tensor (LAMB, LARS, Adafactor). The native addon lists its
+   * elementwise kernels (`binding.elementwise`); a test checks the two agree.
+   */
+  elementwise: boolean;
+}
+
+/**
+ * Compares every stepped state with what the plan saw (`seen[k][i]`: buffer entry k of state i)
+ * and their numbers with the first state's: 0 when a buffer entry changed (the plan is stale), 1
+ * when every state has the first one's numbers, 2 when they differ.
+ */
+type StateCheck = (states: readonly ParamState[], seen: readonly (readonly unknown[])[]) => 0 | 1 | 2;
+
+/** An optimizer's state entries as the plans read them, worked out once from its spec. */
+export interface StateKeys {
+  /** The number entries (`number` and `real` kinds): the per-tensor scalars depend on these. */
+  numbers: readonly string[];
+  /** Whether the states count steps (have a `step` entry), which the plan then increments. */
+  counts: boolean;
+}
+
+/** The number keys of an optimizer's state spec. */
+export function stateKeys(entries: readonly StateEntrySpec[]): StateKeys {
+  const numbers = entries.filter((e) => e.kind === 'number' || e.kind === 'real').map((e) => e.key);
+  return { numbers, counts: numbers.includes('step') };
+}
+
+const checks = new Map<string, StateCheck>();
+
+/**
+ * The state check for these keys, compiled once per set of keys. A property read whose key
+ * varies (`s[key]` in a loop over keys) takes 7-15 ns in V8 (a megamorphic keyed load), ten
+ * times a read of a fixed name, which is what the generated loop does: a few ns per state in
+ * all. Keys are the optimizers' own entry names, written into the code as string literals.
+ * Where code generation is disabled (`--disallow-code-generation-from-strings`), the same loop
+ * with keyed reads.
+ */
+function stateCheck(buffers: readonly string[], numbers: readonly string[]): StateCheck {
+  const id = JSON.stringify([buffers, numbers]);
+  let check = checks.get(id);
+  if (!check) {
+    const at = (key: string) => `[${JSON.stringify(key)}]`;
+    const body = [
+      'const n = states.length;',
+      'if (n === 0) return 1;',
+      ...buffers.map((_, k) => `const b${k} = seen[${k}];`),
+      ...numbers.map((key, k) => `const n${k} = states[0]${at(key)};`),
+      'let result = 1;',
+      'for (let i = 0; i < n; i++) {',
+      '  const s = states[i];',
+      buffers.length > 0 ? `  if (${buffers.map((key, k) => `s${at(key)} !== b${k}[i]`).join(' || ')}) return 0;` : '',
+      numbers.length > 0 ? `  if (${numbers.map((key, k) => `!Object.is(s${at(key)}, n${k})`).join(' || ')}) result = 2;` : '',
+      '}',
+      'return result;',
+    ].join('\n');
+    try {
+      check = new Function('states', 'seen', body) as StateCheck;
+    } catch {
+      check = (states, seen) => {
+        let result: 0 | 1 | 2 = 1;
+        for (let i = 0; i < states.length; i++) {
+          const s = states[i];
+          if (buffers.some((key, k) => s[key] !== seen[k][i])) return 0;
+          if (numbers.some((key) => !Object.is(s[key], states[0][key]))) result = 2;
+        }
+        return result;
+      };
+    }
+    checks.set(id, check);
+  }
+  return check;
+}
+
+/** What a plan takes from its optimizer, for one group. */
+export interface PlanSource {
+  /** The optimizer's name (`Adam`), for messages. */
+  name: string;
+  /** The group's index, for messages. */
+  groupIndex: number;
+  kernel: KernelSpec;
+  state: StateMap;
+  keys: StateKeys;
+  /** `lists(group)` at this step. */
+  lists: Lists;
+  /** A stepped parameter's state before its first step. */
+  initialState(p: ParamLike): ParamState;
+  /** Per-tensor arrays that depend on the stepped parameters alone (their shapes). */
+  tensorInfo(params: readonly ParamLike[]): Record<string, PerTensor>;
+}
+
+/** What an optimizer's `stepGroup` gets: the group's states and its one kernel call. */
+export interface GroupStep {
+  /**
+   * The states to compute the per-tensor scalars from, in order: one state standing for every
+   * stepped parameter when all of them have the same numbers (step counts, NAdam's
+   * `mu_product`, ...), so that the scalars are computed once; otherwise every stepped
+   * parameter's state.
+   */
+  readonly states: readonly ParamState[];
+  /** `tensorInfo`'s arrays, one entry per stepped parameter. */
+  readonly info: Readonly<Record<string, PerTensor>>;
+  /**
+   * For a `true` list: 1 where this step created the parameter's buffer, 0 where the state had
+   * one (a single entry standing for all when they are all equal).
+   */
+  created(key: string): Uint8Array;
+  /**
+   * The group's one kernel call. `args` holds the group's scalars and its per-tensor arrays,
+   * each with one entry per `states` entry (or per stepped parameter, as `info`'s); the plan
+   * adds params, grads and the lists, and merges contiguous tensors. Once the kernel has
+   * succeeded, each stepped state counts the step (`step` + 1, where states have one) and gets
+   * `update(s, i)` (`i`: the index in `states` whose scalars it had), then new states are stored.
+   */
+  run(args: Record<string, unknown>, update?: (s: ParamState, i: number) => void): void;
+}
+
+/** Plans are reused unless a test says otherwise (`reusePlans`). */
+let reuse = true;
+
+/**
+ * @internal
+ * Whether plans are reused from step to step (the default), or rebuilt at every step: a test
+ * compares the bytes of both.
+ */
+export function reusePlans(on: boolean): void {
+  reuse = on;
+}
+
+/** @internal Whether a plan that could be kept should be. */
+export function plansReused(): boolean {
+  return reuse;
+}
+
+const isPerTensor = (v: unknown): v is PerTensor => v instanceof Float64Array || v instanceof Uint8Array;
+
+/** One group's step plan (see the file's comment). */
+export class GroupPlan implements GroupStep {
+  states: readonly ParamState[] = [];
+  readonly info: Record<string, PerTensor>;
+  /** The stepped parameters' count. */
+  readonly count: number;
+  /** True once this step's kernel call returned: a failure after it must not be redone. */
+  ran = false;
+  /** False when the step creates states or entries: the next step builds again. */
+  readonly reusable: boolean;
+  /** 1 when the states' numbers are equal, 2 when not (as `check`), at build. */
+  readonly uniformity: 1 | 2;
+
+  private readonly lists: Lists;
+  private readonly version: number;
+  private readonly members: ParamLike[] = [];
+  private readonly gradOf: unknown[] = [];
+  private readonly dataOf: unknown[] = [];
+  private readonly stepped: ParamLike[] = [];
+  private readonly all: ParamState[];
+  private readonly one: ParamState[];
+  /** Indices of stepped parameters whose state object is new (stored after the kernel). */
+  private readonly fresh: number[] = [];
+  private readonly seen: unknown[][];
+  private readonly stateCheck: StateCheck;
+  private readonly createdFlags: Record<string, Uint8Array> = {};
+  /** params, grads and the lists, tensor by tensor (null for a list passed as null). */
+  private readonly unmerged: Record<string, Float32Array[] | null>;
+  /** The same lists, in order, without the null ones. */
+  private readonly views: Float32Array[][];
+  /** For an elementwise kernel over well-formed lists: which tensors join the one before. */
+  private readonly contiguous: Uint8Array | null = null;
+  /** The lists merged wherever tensors are contiguous, and their count of tensors. */
+  private readonly merged: Record<string, Float32Array[] | null>;
+  private readonly runs: number;
+  /** The ArrayBuffers behind merged ranges, with their byte lengths. */
+  private readonly buffers: ArrayBufferLike[] = [];
+  private readonly byteLengths: number[] = [];
+  /** Per-tensor arrays of the merged length, reused from step to step (see `broadcast`). */
+  private readonly broadcasts = new Map<string, PerTensor>();
+  private readonly runCache: RunCache = { runStart: [], merged: [], joined: [] };
+
+  constructor(private readonly source: PlanSource, group: ParamGroup<object>) {
+    const { name, groupIndex, state, lists } = source;
+    this.lists = lists;
+    this.version = state.version;
+    const grads: Float32Array[] = [];
+    const list = group.params;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      const g = p.grad;
+      this.members.push(p);
+      this.gradOf.push(g);
+      this.dataOf.push(p.data);
+      if (g === null || g === undefined) continue;
+      if (!(g instanceof Float32Array)) {
+        throw new TypeError(`${name}.step: paramGroups[${groupIndex}].params[${i}].grad must be a Float32Array or null`);
+      }
+      if (g.length !== p.data.length) {
+        throw new RangeError(`${name}.step: paramGroups[${groupIndex}].params[${i}].grad has ${g.length} elements but its data has ${p.data.length}`);
+      }
+      this.stepped.push(p);
+      grads.push(g);
+    }
+    const n = (this.count = this.stepped.length);
+    this.info = source.tensorInfo(this.stepped);
+    const uses = Object.entries(lists);
+    for (const [key, use] of uses) if (use === true) this.createdFlags[key] = new Uint8Array(n);
+    this.all = this.stepped.map((p, i) => {
+      const existing = state.get(p);
+      let s = existing ?? source.initialState(p);
+      for (const [key, use] of uses) {
+        if (use === true ? s[key] instanceof Float32Array : use !== 'clear' || s[key] === null) continue;
+        if (s === existing) s = { ...existing }; // a refused step must leave the stored state as it was
+        if (use === true) {
+          s[key] = stateBuffer(p, key);
+          this.createdFlags[key][i] = 1;
+        } else {
+          s[key] = null;
+        }
+      }
+      if (s !== existing) this.fresh.push(i);
+      return s;
+    });
+    // One entry standing for all where every parameter's is the same.
+    for (const [key, flags] of Object.entries(this.createdFlags)) {
+      if (flags.every((f) => f === flags[0])) this.createdFlags[key] = flags.slice(0, 1);
+    }
+    this.one = this.all.slice(0, 1);
+    this.reusable = this.fresh.length === 0;
+    // The entries the step reads or writes: a list passed as null (false) is neither.
+    const read = uses.filter(([, use]) => use !== false).map(([key]) => key);
+    this.seen = read.map((key) => this.all.map((s) => s[key]));
+    this.stateCheck = stateCheck(read, source.keys.numbers);
+    this.uniformity = this.stateCheck(this.all, this.seen) === 2 ? 2 : 1;
+
+    const empty = new Float32Array(0);
+    this.unmerged = { params: this.stepped.map((p) => p.data), grads };
+    for (const [key, use] of uses) {
+      this.unmerged[key] = use === false || use === 'clear' ? null : this.all.map((s) => (s[key] instanceof Float32Array ? (s[key] as Float32Array) : empty));
+    }
+    this.views = Object.values(this.unmerged).filter((l): l is Float32Array[] => l !== null);
+    if (source.kernel.elementwise && n > 1) this.contiguous = contiguity(this.views);
+    const runStart = this.contiguous ? runStarts(this.contiguous, []) : [];
+    this.runs = this.contiguous ? runStart.length : n;
+    if (this.runs === n) {
+      this.merged = this.unmerged;
+    } else {
+      this.merged = {};
+      for (const [key, l] of Object.entries(this.unmerged)) {
+        const views = l && mergeRuns(l, runStart);
+        this.merged[key] = views;
+        views?.forEach((v, r) => {
+          if (v === l![runStart[r]] || this.buffers.includes(v.buffer)) return;
+          this.buffers.push(v.buffer);
+          this.byteLengths.push(v.buffer.byteLength);
+        });
+      }
+    }
+  }
+
+  /**
+   * Whether this plan still holds for `group` (see the file's comment): 0 when it does not,
+   * else 1 or 2 (the states' numbers equal or not).
+   */
+  check(group: ParamGroup<object>, lists: Lists, state: StateMap): 0 | 1 | 2 {
+    if (state.version !== this.version || !sameLists(lists, this.lists)) return 0;
+    const list = group.params;
+    const members = this.members;
+    const n = members.length;
+    if (list.length !== n) return 0;
+    const gradOf = this.gradOf;
+    const dataOf = this.dataOf;
+    for (let i = 0; i < n; i++) {
+      const p = list[i];
+      if (p !== members[i] || p.grad !== gradOf[i] || p.data !== dataOf[i]) return 0;
+    }
+    for (let b = 0; b < this.buffers.length; b++) if (this.buffers[b].byteLength !== this.byteLengths[b]) return 0;
+    return this.stateCheck(this.all, this.seen);
+  }
+
+  /** Starts a step with this plan: `mode` as `check` returned it. */
+  begin(mode: 1 | 2): void {
+    this.states = mode === 1 ? this.one : this.all;
+    this.ran = false;
+  }
+
+  created(key: string): Uint8Array {
+    return this.createdFlags[key];
+  }
+
+  run(args: Record<string, unknown>, update?: (s: ParamState, i: number) => void): void {
+    const n = this.count;
+    // Per-tensor arrays: one entry standing for all tensors, or one per tensor.
+    const perTensor: string[] = [];
+    const given: PerTensor[] = [];
+    let uniform = true;
+    for (const key in args) {
+      const v = args[key];
+      if (!isPerTensor(v)) continue;
+      if (v.length !== 1 && v.length !== n) throw new Error(`${this.source.name}: ${key} has ${v.length} entries for ${n} tensors`);
+      perTensor.push(key);
+      given.push(v);
+      if (v.length !== 1) uniform = false;
+    }
+    // `args` becomes the call (Object.assign: spreading two objects into a literal costs
+    // microseconds in V8 here, assigning a hundred nanoseconds).
+    if (uniform || n === 1) {
+      Object.assign(args, this.merged);
+      if (this.runs > 1) perTensor.forEach((key, i) => (args[key] = this.broadcast(key, given[i])));
+    } else {
+      this.perTensorCall(args, perTensor, given);
+    }
+    const kernel = kernels(true)[this.source.kernel.name] as (a: object) => void;
+    try {
+      kernel(args);
+    } catch (err) {
+      if (args.params === this.unmerged.params) throw err;
+      // The same call tensor by tensor, refused too, but with the caller's tensors named.
+      kernel(this.tensorByTensor(args, perTensor, given));
+    }
+    this.ran = true;
+    const { all, states } = this;
+    const counts = this.source.keys.counts;
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i];
+      if (counts) s.step = (s.step as number) + 1;
+      update?.(s, states.length === 1 ? 0 : i);
+    }
+    for (const i of this.fresh) commitState(this.source.state, this.stepped[i], all[i]);
+  }
+
+  /**
+   * `v`'s one entry for each merged tensor: in an array of this plan's, reused from step to
+   * step (a step never starts while the kernel that read the last one may still run: the
+   * optimizer refuses it during a stepAsync).
+   */
+  private broadcast(key: string, v: PerTensor): PerTensor {
+    let out = this.broadcasts.get(key);
+    if (!out || out.constructor !== v.constructor) {
+      out = new (v.constructor as new (n: number) => PerTensor)(this.runs);
+      this.broadcasts.set(key, out);
+    }
+    return out.fill(v[0]);
+  }
+
+  /** `call` with nothing merged: the lists tensor by tensor, each per-tensor array at one entry per tensor. */
+  private tensorByTensor(call: Record<string, unknown>, perTensor: string[], given: PerTensor[]): Record<string, unknown> {
+    Object.assign(call, this.unmerged);
+    perTensor.forEach((key, i) => {
+      const v = given[i];
+      call[key] = v.length === this.count ? v : new (v.constructor as new (n: number) => PerTensor)(this.count).fill(v[0]);
+    });
+    return call;
+  }
+
+  /** Per-tensor scalars that differ: merged where tensors are contiguous and their scalars equal. */
+  private perTensorCall(args: Record<string, unknown>, perTensor: string[], given: PerTensor[]): Record<string, unknown> {
+    const call = this.tensorByTensor(args, perTensor, given);
+    if (!this.contiguous) return call;
+    const values = perTensor.map((key) => call[key] as PerTensor);
+    const runStart = runStarts(this.contiguous, values);
+    if (runStart.length === this.count) return call;
+    const merged = mergeCached(this.runCache, this.views, runStart);
+    let l = 0;
+    for (const key of Object.keys(this.unmerged)) if (this.unmerged[key]) call[key] = merged[l++];
+    perTensor.forEach((key, i) => (call[key] = pickRuns(values[i], runStart)));
+    return call;
+  }
+}
+
+function sameLists(a: Lists, b: Lists): boolean {
+  let count = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
+}
