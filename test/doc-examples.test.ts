@@ -8,10 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { backendInfo, setBackend, setSimd } from '../src/index.js';
-import { collectExamples, examplesOfComment, publicExports, typeCheck, writeExampleModules, type DocExample } from './helpers/doc-examples.js';
+import { collectExamples, examplesOfComment, publicExports, readmeQuickStart, typeCheck, writeExampleModules, type DocExample } from './helpers/doc-examples.js';
 
 const all = collectExamples();
-const runnable = all.filter((e): e is DocExample & { code: string } => e.code !== null);
+const quickStart = readmeQuickStart();
+// The README's quick start runs with them (last), and must print what its comment says.
+const runnable = [...all.filter((e): e is DocExample & { code: string } => e.code !== null), quickStart];
 const files = writeExampleModules(runnable);
 let diagnostics = new Map<string, string[]>();
 
@@ -42,8 +44,13 @@ describe('TSDoc @example blocks', () => {
 
   it.each(runnable.map((e, i) => [e.where, i] as const))('%s (#%i) type-checks and runs', async (_where, i) => {
     expect(diagnostics.get(files[i]) ?? [], `${files[i]}:\n${runnable[i].code}`).toEqual([]);
-    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await import(pathToFileURL(files[i]).href);
+    if (runnable[i] === quickStart) {
+      // `console.log(backendInfo().backend, ...); // native 0.841 0.841`: the backend in use, then the values.
+      const promised = /\/\/\s*(\S+)\s+(.*)$/.exec(quickStart.code.split('\n').at(-1)!)!;
+      expect(log.mock.calls.map((c) => c.join(' '))).toEqual([`${backendInfo().backend} ${promised[2]}`]);
+    }
   });
 });
 

@@ -1,11 +1,10 @@
 /**
- * The native thread pool's controls, read at run time from the package's namespace:
- * `setNumThreads(n)` and `getNumThreads()`. A build without them runs on one thread, and the
- * benchmark then measures threads = [1] only.
+ * The native thread pool's controls (`setNumThreads(n)`, `getNumThreads()`). Without the native
+ * addon there is no pool, and the benchmark then measures threads = [1] only.
  */
 import os from 'node:os';
 
-import * as fastoptim from '../../src/index.js';
+import { backendInfo, getNumThreads, setNumThreads } from '../../src/index.js';
 
 export interface ThreadControl {
   /** Sets the number of threads the native kernels use. */
@@ -14,16 +13,10 @@ export interface ThreadControl {
   get(): number;
 }
 
-/** The thread pool's controls, or null when this build has none. */
+/** The thread pool's controls, or null when the native addon (and so the pool) is absent. */
 export function threadControl(): ThreadControl | null {
-  const api: Record<string, unknown> = fastoptim;
-  const set = api.setNumThreads;
-  const get = api.getNumThreads;
-  if (typeof set !== 'function' || typeof get !== 'function') return null;
-  return {
-    set: (n) => void set(n),
-    get: () => Number(get()),
-  };
+  if (!backendInfo().nativeAvailable) return null;
+  return { set: setNumThreads, get: getNumThreads };
 }
 
 /** Logical CPUs this process may use: "all threads". */

@@ -13,17 +13,10 @@ Napi::Value bind_adadelta(const Napi::CallbackInfo& info) {
   a.eps = r.number("eps");
   a.weight_decay = r.number("weight_decay");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& square_avg = r.tensors("square_avg", Access::Write);
-  const auto& acc_delta = r.tensors("acc_delta", Access::Write);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.square_avg = square_avg.data();
-  a.acc_delta = acc_delta.data();
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.square_avg = r.written("square_avg");
+  a.acc_delta = r.written("acc_delta");
   return r.run(kernels().adadelta, a);
 }
 

@@ -16,8 +16,8 @@ Napi::Value bind_adafactor(const Napi::CallbackInfo& info) {
   a.d = r.number("d");
   a.decay = r.number("decay");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
   const size_t n = r.num_tensors();
   a.factored = r.per_tensor_flags("factored");
   const double* batch = r.per_tensor_sizes("batch");
@@ -39,10 +39,10 @@ Napi::Value bind_adafactor(const Napi::CallbackInfo& info) {
     col_len[t] = f ? batch[t] * cols[t] : 0.0;
     var_len[t] = f ? 0.0 : static_cast<double>(r.numel()[t]);
   }
-  const auto& row_var = r.tensors_sized("row_var", Access::Write, row_len);
-  const auto& col_var = r.tensors_sized("col_var", Access::Write, col_len);
-  const auto& variance = r.tensors_sized("variance", Access::Write, var_len);
-  r.check_no_overlap();
+  a.row_var = r.tensors_sized("row_var", Access::Write, row_len).data();
+  a.col_var = r.tensors_sized("col_var", Access::Write, col_len).data();
+  a.variance = r.tensors_sized("variance", Access::Write, var_len).data();
+  r.check_no_overlap();  // before the working memory below is sized and allocated
   // Owned by the call (an async kernel runs after this function returns).
   size_t* batch_n = r.owned_sizes(n);
   size_t* rows_n = r.owned_sizes(n);
@@ -54,11 +54,6 @@ Napi::Value bind_adafactor(const Napi::CallbackInfo& info) {
   }
   a.num_tensors = n;
   a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.row_var = row_var.data();
-  a.col_var = col_var.data();
-  a.variance = variance.data();
   a.batch = batch_n;
   a.rows = rows_n;
   a.cols = cols_n;

@@ -13,18 +13,11 @@ Napi::Value bind_adamax(const Napi::CallbackInfo& info) {
   a.eps = r.number("eps");
   a.weight_decay = r.number("weight_decay");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
-  const auto& exp_inf = r.tensors("exp_inf", Access::Write);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.exp_avg = r.written("exp_avg");
+  a.exp_inf = r.written("exp_inf");
   a.clr = r.per_tensor("clr");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.exp_avg = exp_avg.data();
-  a.exp_inf = exp_inf.data();
   return r.run(kernels().adamax, a);
 }
 

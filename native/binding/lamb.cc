@@ -16,19 +16,12 @@ Napi::Value bind_lamb(const Napi::CallbackInfo& info) {
   a.weight_decay = r.number("weight_decay");
   a.max_trust_ratio = r.number("max_trust_ratio");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
-  const auto& exp_avg_sq = r.tensors("exp_avg_sq", Access::Write);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.exp_avg = r.written("exp_avg");
+  a.exp_avg_sq = r.written("exp_avg_sq");
   a.bias_correction1 = r.per_tensor("bias_correction1");
   a.bias_correction2_sqrt = r.per_tensor("bias_correction2_sqrt");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.exp_avg = exp_avg.data();
-  a.exp_avg_sq = exp_avg_sq.data();
   return r.run(kernels().lamb, a);
 }
 

@@ -17,16 +17,10 @@ Napi::Value bind_lars(const Napi::CallbackInfo& info) {
   a.nesterov = r.flag("nesterov");
   a.maximize = r.flag("maximize");
   const bool momentum = a.momentum != 0.0;
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& momentum_buffer = r.tensors("momentum_buffer", Access::Write, !momentum);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.momentum_buffer = r.written("momentum_buffer", !momentum);
   a.exclude = r.per_tensor_flags("exclude");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.momentum_buffer = nullable(momentum_buffer);
   return r.run(kernels().lars, a);
 }
 

@@ -13,15 +13,9 @@ Napi::Value bind_lion(const Napi::CallbackInfo& info) {
   a.beta2 = r.number("beta2");
   a.decay = r.number("decay");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.exp_avg = exp_avg.data();
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.exp_avg = r.written("exp_avg");
   return r.run(kernels().lion, a);
 }
 

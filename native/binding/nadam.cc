@@ -15,20 +15,13 @@ Napi::Value bind_nadam(const Napi::CallbackInfo& info) {
   a.weight_decay = r.number("weight_decay");
   a.decay = r.number("decay");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& exp_avg = r.tensors("exp_avg", Access::Write);
-  const auto& exp_avg_sq = r.tensors("exp_avg_sq", Access::Write);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.exp_avg = r.written("exp_avg");
+  a.exp_avg_sq = r.written("exp_avg_sq");
   a.step_size_grad = r.per_tensor("step_size_grad");
   a.step_size_exp_avg = r.per_tensor("step_size_exp_avg");
   a.bias_correction2_sqrt = r.per_tensor("bias_correction2_sqrt");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.exp_avg = exp_avg.data();
-  a.exp_avg_sq = exp_avg_sq.data();
   return r.run(kernels().nadam, a);
 }
 

@@ -10,11 +10,8 @@ Napi::Value bind_norms(const Napi::CallbackInfo& info) {
   NormsArgs a{};
   a.norm_type = r.number("norm_type");
   if (!(a.norm_type > 0)) throw r.range_error("norm_type must be > 0");
-  const auto& tensors = r.tensors("tensors", Access::Read);
+  a.tensors = r.read("tensors");
   a.out = r.per_tensor_out("out");
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.tensors = as_const(tensors);
   return r.run(kernels().norms, a);
 }
 

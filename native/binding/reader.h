@@ -26,6 +26,11 @@ namespace fastoptim {
 
 enum class Access { Read, Write };
 
+inline const float* const* const_ptrs(const std::vector<float*>& v) {
+  return const_cast<const float* const*>(v.data());
+}
+inline float* const* nullable(const std::vector<float*>& v) { return v.empty() ? nullptr : v.data(); }
+
 // What one call read: every pointer and length the kernel's Args point into, and (async calls)
 // a reference to each distinct ArrayBuffer behind them. Owned by the reader, then by the async
 // work, so the Args stay valid until the kernel has run.
@@ -65,17 +70,26 @@ class GroupReader {
     obj_ = info[0].As<Napi::Object>();
   }
 
-  // Runs the kernel on the arguments read: now (returns undefined), or for an async call on a
-  // worker thread (returns a Promise that resolves when it is done). Call last, after every
-  // read and check: nothing may throw once the kernel is queued.
+  // Runs the kernel on the arguments read: checks that no written buffer overlaps another
+  // (check_no_overlap), fills in the group's shape (num_tensors, numel), then runs it now
+  // (returns undefined), or for an async call on a worker thread (returns a Promise that
+  // resolves when it is done). Call last, after every read: nothing may throw once the kernel
+  // is queued.
   template <class Args>
-  Napi::Value run(void (*kernel)(const Args&), const Args& args);
+  Napi::Value run(void (*kernel)(const Args&), Args& args);
 
   // A list of Float32Arrays, one per tensor. Optional lists may be null or undefined (then the
   // result is empty and the kernel gets a null pointer).
   std::vector<float*>& tensors(const char* key, Access access, bool optional = false) {
     return read_list(key, access, optional, nullptr);
   }
+
+  // The same as pointers an Args field takes directly: a list the kernel writes (null for an
+  // absent optional list) or one it only reads. The pointers live as long as the call.
+  float* const* written(const char* key, bool optional = false) {
+    return nullable(tensors(key, Access::Write, optional));
+  }
+  const float* const* read(const char* key) { return const_ptrs(tensors(key, Access::Read)); }
 
   // A list of Float32Arrays whose tensor t has lengths[t] elements rather than the first
   // list's (per-row or per-column state, or an empty buffer for state a tensor does not have).
@@ -328,7 +342,10 @@ class AsyncKernel : public Napi::AsyncWorker {
 };
 
 template <class Args>
-Napi::Value GroupReader::run(void (*kernel)(const Args&), const Args& args) {
+Napi::Value GroupReader::run(void (*kernel)(const Args&), Args& args) {
+  check_no_overlap();
+  args.num_tensors = num_tensors();
+  args.numel = numel();
   if (!async_) {
     kernel(args);
     return env_.Undefined();
@@ -338,10 +355,5 @@ Napi::Value GroupReader::run(void (*kernel)(const Args&), const Args& args) {
   work->Queue();  // the work deletes itself after OnOK
   return promise;
 }
-
-inline const float* const* as_const(const std::vector<float*>& v) {
-  return const_cast<const float* const*>(v.data());
-}
-inline float* const* nullable(const std::vector<float*>& v) { return v.empty() ? nullptr : v.data(); }
 
 }  // namespace fastoptim

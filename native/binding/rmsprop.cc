@@ -16,19 +16,11 @@ Napi::Value bind_rmsprop(const Napi::CallbackInfo& info) {
   a.momentum = r.number("momentum");
   a.centered = r.flag("centered");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& square_avg = r.tensors("square_avg", Access::Write);
-  const auto& buf = r.tensors("momentum_buffer", Access::Write, !(a.momentum > 0.0));
-  const auto& grad_avg = r.tensors("grad_avg", Access::Write, !a.centered);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.square_avg = square_avg.data();
-  a.momentum_buffer = nullable(buf);
-  a.grad_avg = nullable(grad_avg);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.square_avg = r.written("square_avg");
+  a.momentum_buffer = r.written("momentum_buffer", !(a.momentum > 0.0));
+  a.grad_avg = r.written("grad_avg", !a.centered);
   return r.run(kernels().rmsprop, a);
 }
 

@@ -14,17 +14,10 @@ Napi::Value bind_rprop(const Napi::CallbackInfo& info) {
   a.step_size_min = r.number("step_size_min");
   a.step_size_max = r.number("step_size_max");
   a.maximize = r.flag("maximize");
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& prev = r.tensors("prev", Access::Write);
-  const auto& step_size = r.tensors("step_size", Access::Write);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.prev = prev.data();
-  a.step_size = step_size.data();
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.prev = r.written("prev");
+  a.step_size = r.written("step_size");
   return r.run(kernels().rprop, a);
 }
 

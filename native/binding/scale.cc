@@ -9,11 +9,7 @@ Napi::Value bind_scale(const Napi::CallbackInfo& info) {
   GroupReader r(info, "scale");
   ScaleArgs a{};
   a.scalar = r.number("scalar");
-  const auto& tensors = r.tensors("tensors", Access::Write);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.tensors = tensors.data();
+  a.tensors = r.written("tensors");
   return r.run(kernels().scale, a);
 }
 
@@ -23,11 +19,7 @@ Napi::Value bind_clamp(const Napi::CallbackInfo& info) {
   ClampArgs a{};
   a.min = r.number("min");
   a.max = r.number("max");
-  const auto& tensors = r.tensors("tensors", Access::Write);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.tensors = tensors.data();
+  a.tensors = r.written("tensors");
   return r.run(kernels().clamp, a);
 }
 
@@ -37,13 +29,8 @@ Napi::Value bind_axpby(const Napi::CallbackInfo& info) {
   AxpbyArgs a{};
   a.a = r.number("a");
   a.b = r.number("b");
-  const auto& y = r.tensors("y", Access::Write);
-  const auto& x = r.tensors("x", Access::Read);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.y = y.data();
-  a.x = as_const(x);
+  a.y = r.written("y");
+  a.x = r.read("x");
   return r.run(kernels().axpby, a);
 }
 

@@ -16,16 +16,10 @@ Napi::Value bind_sgd(const Napi::CallbackInfo& info) {
   a.nesterov = r.flag("nesterov");
   a.maximize = r.flag("maximize");
   const bool momentum = a.momentum != 0.0;
-  const auto& params = r.tensors("params", Access::Write);
-  const auto& grads = r.tensors("grads", Access::Read);
-  const auto& buf = r.tensors("momentum_buffer", Access::Write, !momentum);
+  a.params = r.written("params");
+  a.grads = r.read("grads");
+  a.momentum_buffer = r.written("momentum_buffer", !momentum);
   if (momentum) a.momentum_buffer_init = r.per_tensor_flags("momentum_buffer_init");
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.params = params.data();
-  a.grads = as_const(grads);
-  a.momentum_buffer = nullable(buf);
   return r.run(kernels().sgd, a);
 }
 

@@ -9,15 +9,9 @@ Napi::Value bind_triad(const Napi::CallbackInfo& info) {
   GroupReader r(info, "triad");
   TriadArgs a{};
   a.scalar = r.number("scalar");
-  const auto& out = r.tensors("a", Access::Write);
-  const auto& b = r.tensors("b", Access::Read);
-  const auto& c = r.tensors("c", Access::Read);
-  r.check_no_overlap();
-  a.num_tensors = r.num_tensors();
-  a.numel = r.numel();
-  a.a = out.data();
-  a.b = as_const(b);
-  a.c = as_const(c);
+  a.a = r.written("a");
+  a.b = r.read("b");
+  a.c = r.read("c");
   return r.run(kernels().triad, a);
 }
 

@@ -47,7 +47,20 @@ FO_HD float vmin(float a, float b) { return a < b ? a : b; }
 FO_HD float vabs(float x) { return __builtin_fabsf(x); }
 
 // 1 for x > 0, -1 for x < 0, x itself otherwise (so +-0 and NaN pass through).
-FO_HD float vsign(float x) { return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); }
+FO_HD float vsign(float x) {
+#if defined(__CUDA_ARCH__)
+  return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
+#else
+  // The same, without a branch (random signs mispredict one in two, which made the scalar path
+  // of Lion's rule 50x slower than AVX2): x's bits where |x| is 0 or NaN, else +-1.0f with x's
+  // sign. 1 <= |x| bits <= 0x7f800000 (non-zero, up to infinity) is one unsigned compare.
+  const uint32_t bits = __builtin_bit_cast(uint32_t, x);
+  const uint32_t magnitude = bits & 0x7fffffffu;
+  const uint32_t ones = 0u - static_cast<uint32_t>(magnitude - 1u < 0x7f800000u);  // all ones: use +-1
+  const uint32_t unit = (bits & 0x80000000u) | 0x3f800000u;                         // +-1.0f
+  return __builtin_bit_cast(float, (unit & ones) | (bits & ~ones));
+#endif
+}
 
 // Comparisons give a lane mask (here a bool); select(m, a, b) takes a where m holds, else b.
 FO_HD bool gt(float a, float b) { return a > b; }

@@ -11,7 +11,7 @@
 #include <cmath>
 
 #include "engine/parallel.h"
-#include "optim/common.h"
+#include "optim/adam_moments.h"
 #include "optim/reduce.h"
 
 namespace fastoptim {
@@ -38,17 +38,15 @@ struct LambArgs {
 // The step's scalars, broadcast once per tensor into lanes of type V.
 template <class V>
 struct LambConsts {
-  V one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, bias_correction1,
-      bias_correction2_sqrt, grad_sign;
+  MomentConsts<V> moments;
+  V eps, weight_decay, bias_correction1, bias_correction2_sqrt, grad_sign;
   bool decay;
 };
 
 template <class D>
 LambConsts<typename D::Vec> lamb_consts(const LambArgs& a, size_t t) {
   LambConsts<typename D::Vec> c;
-  c.one_minus_beta1 = D::set(static_cast<float>(1.0 - a.beta1));
-  c.beta2 = D::set(static_cast<float>(a.beta2));
-  c.one_minus_beta2 = D::set(static_cast<float>(1.0 - a.beta2));
+  c.moments = moment_consts<D>(a.beta1, a.beta2);
   c.eps = D::set(static_cast<float>(a.eps));
   c.weight_decay = D::set(static_cast<float>(a.weight_decay));
   c.bias_correction1 = D::set(static_cast<float>(a.bias_correction1[t]));
@@ -61,10 +59,7 @@ LambConsts<typename D::Vec> lamb_consts(const LambArgs& a, size_t t) {
 // Adam's moments of one lane-vector of elements.
 template <class V>
 FO_HD void lamb_moments(V grad, V& exp_avg, V& exp_avg_sq, const LambConsts<V>& c) {
-  V g = grad * c.grad_sign;                                        // g = -grad when maximizing
-  exp_avg = mul_add(g - exp_avg, c.one_minus_beta1, exp_avg);      // m += (1 - beta1) (g - m)
-  exp_avg_sq = mul_add(c.one_minus_beta2 * g, g,                   // v = beta2 v
-                       exp_avg_sq * c.beta2);                      //     + (1 - beta2) g^2
+  adam_moments(grad * c.grad_sign, exp_avg, exp_avg_sq, c.moments);  // g = -grad when maximizing
 }
 
 // The direction u of one lane-vector, from the moments (the trust ratio scales it).

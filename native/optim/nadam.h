@@ -4,7 +4,7 @@
 // nadam_update, and instantiated for float (scalar, CUDA) and every lane type.
 #pragma once
 
-#include "optim/common.h"
+#include "optim/adam_moments.h"
 
 namespace fastoptim {
 
@@ -35,38 +35,28 @@ struct NadamArgs {
 // The step's scalars, broadcast once per tensor into lanes of type V.
 template <class V>
 struct NadamConsts {
-  V one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, decay, neg_step_size_grad,
-      neg_step_size_exp_avg, bias_correction2_sqrt, grad_sign;
-  bool l2, decoupled;
+  DecayConsts<V> decay;
+  MomentConsts<V> moments;
+  V eps, neg_step_size_grad, neg_step_size_exp_avg, bias_correction2_sqrt;
 };
 
 template <class D>
 NadamConsts<typename D::Vec> nadam_consts(const NadamArgs& a, size_t t) {
   NadamConsts<typename D::Vec> c;
-  c.one_minus_beta1 = D::set(static_cast<float>(1.0 - a.beta1));
-  c.beta2 = D::set(static_cast<float>(a.beta2));
-  c.one_minus_beta2 = D::set(static_cast<float>(1.0 - a.beta2));
+  c.decay = decay_consts<D>(a.maximize, a.weight_decay, a.decay);
+  c.moments = moment_consts<D>(a.beta1, a.beta2);
   c.eps = D::set(static_cast<float>(a.eps));
-  c.weight_decay = D::set(static_cast<float>(a.weight_decay));
-  c.decay = D::set(static_cast<float>(a.decay));
   c.neg_step_size_grad = D::set(static_cast<float>(-a.step_size_grad[t]));
   c.neg_step_size_exp_avg = D::set(static_cast<float>(-a.step_size_exp_avg[t]));
   c.bias_correction2_sqrt = D::set(static_cast<float>(a.bias_correction2_sqrt[t]));
-  c.grad_sign = D::set(a.maximize ? -1.0f : 1.0f);
-  c.l2 = a.weight_decay != 0.0;
-  c.decoupled = a.decay != 1.0;
   return c;
 }
 
 // The NAdam update of one lane-vector of elements.
 template <class V>
 FO_HD void nadam_update(V& param, V grad, V& exp_avg, V& exp_avg_sq, const NadamConsts<V>& c) {
-  V g = grad * c.grad_sign;                                        // g = -grad when maximizing
-  if (c.l2) g = mul_add(c.weight_decay, param, g);                 // g += weight_decay * p
-  if (c.decoupled) param = param * c.decay;                        // decoupled: p *= 1 - lr * wd
-  exp_avg = mul_add(g - exp_avg, c.one_minus_beta1, exp_avg);      // m += (1 - beta1) (g - m)
-  exp_avg_sq = mul_add(c.one_minus_beta2 * g, g,                   // v = beta2 v
-                       exp_avg_sq * c.beta2);                      //     + (1 - beta2) g^2
+  V g = decayed_grad(param, grad, c.decay);                        // maximize, L2 or decoupled decay
+  adam_moments(g, exp_avg, exp_avg_sq, c.moments);                 // m, v
   V denom = vsqrt(exp_avg_sq) / c.bias_correction2_sqrt + c.eps;   // sqrt(v / (1 - beta2^t)) + eps
   V step = mul_add(c.neg_step_size_grad, g,                        // -(step_size_grad g
                    c.neg_step_size_exp_avg * exp_avg);             //   + step_size_exp_avg m)

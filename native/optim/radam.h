@@ -5,7 +5,7 @@
 // instantiated for float (scalar, CUDA) and every lane type.
 #pragma once
 
-#include "optim/common.h"
+#include "optim/adam_moments.h"
 
 namespace fastoptim {
 
@@ -33,23 +33,19 @@ struct RadamArgs {
 // The step's scalars, broadcast once per tensor into lanes of type V.
 template <class V>
 struct RadamConsts {
-  V one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, decay, neg_step_size, grad_sign;
-  bool l2, decoupled, rectify;
+  DecayConsts<V> decay;
+  MomentConsts<V> moments;
+  V eps, neg_step_size;
+  bool rectify;
 };
 
 template <class D>
 RadamConsts<typename D::Vec> radam_consts(const RadamArgs& a, size_t t) {
   RadamConsts<typename D::Vec> c;
-  c.one_minus_beta1 = D::set(static_cast<float>(1.0 - a.beta1));
-  c.beta2 = D::set(static_cast<float>(a.beta2));
-  c.one_minus_beta2 = D::set(static_cast<float>(1.0 - a.beta2));
+  c.decay = decay_consts<D>(a.maximize, a.weight_decay, a.decay);
+  c.moments = moment_consts<D>(a.beta1, a.beta2);
   c.eps = D::set(static_cast<float>(a.eps));
-  c.weight_decay = D::set(static_cast<float>(a.weight_decay));
-  c.decay = D::set(static_cast<float>(a.decay));
   c.neg_step_size = D::set(static_cast<float>(-a.step_size[t]));
-  c.grad_sign = D::set(a.maximize ? -1.0f : 1.0f);
-  c.l2 = a.weight_decay != 0.0;
-  c.decoupled = a.decay != 1.0;
   c.rectify = a.rectify[t] != 0;
   return c;
 }
@@ -57,12 +53,8 @@ RadamConsts<typename D::Vec> radam_consts(const RadamArgs& a, size_t t) {
 // The RAdam update of one lane-vector of elements.
 template <class V>
 FO_HD void radam_update(V& param, V grad, V& exp_avg, V& exp_avg_sq, const RadamConsts<V>& c) {
-  V g = grad * c.grad_sign;                                        // g = -grad when maximizing
-  if (c.l2) g = mul_add(c.weight_decay, param, g);                 // g += weight_decay * p
-  if (c.decoupled) param = param * c.decay;                        // decoupled: p *= 1 - lr * wd
-  exp_avg = mul_add(g - exp_avg, c.one_minus_beta1, exp_avg);      // m += (1 - beta1) (g - m)
-  exp_avg_sq = mul_add(c.one_minus_beta2 * g, g,                   // v = beta2 v
-                       exp_avg_sq * c.beta2);                      //     + (1 - beta2) g^2
+  V g = decayed_grad(param, grad, c.decay);                        // maximize, L2 or decoupled decay
+  adam_moments(g, exp_avg, exp_avg_sq, c.moments);                 // m, v
   V update = exp_avg;                                              // unrectified: m
   if (c.rectify) update = exp_avg / (vsqrt(exp_avg_sq) + c.eps);   // rectified: m / (sqrt(v) + eps)
   param = mul_add(c.neg_step_size, update, param);                 // p -= step_size * update

@@ -107,6 +107,17 @@ export function collectExamples(): DocExample[] {
   return out;
 }
 
+/**
+ * The README's quick start: the ```ts block under its "## Quick start" heading, written as a
+ * user's program (it imports from 'fastoptim'). Its last line's comment says what it prints.
+ */
+export function readmeQuickStart(): DocExample & { code: string } {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const match = /^## Quick start\n[\s\S]*?^```ts\n([\s\S]*?)^```/m.exec(readme);
+  if (!match) throw new Error('README.md has no ```ts block under "## Quick start"');
+  return { where: 'README.md: Quick start', name: 'README_quick_start', code: match[1].trimEnd() };
+}
+
 /** The public index's exports: name, and whether it is a value (class, function) or a type only. */
 export function publicExports(): { name: string; value: boolean; kind: 'class' | 'function' | 'other'; hasExample: boolean; where: string }[] {
   const program = ts.createProgram([indexFile], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true });
