@@ -96,6 +96,25 @@ describe('a plan is reused while nothing changes, rebuilt when something does', 
   });
 });
 
+describe.each(allTargets)('$name: stepAsync with reused plans', (target) => {
+  it('gives the bytes of step() with plans rebuilt at every step, one kernel call per group', async () => {
+    target.use();
+    const runs = [arenaAdam({ amsgrad: true }), arenaAdam({ amsgrad: true })];
+    for (const { opt } of runs) opt.addParamGroup({ params: [new Parameter(new Float32Array(7).fill(1), { grad: new Float32Array(7).fill(-0.5) })], lr: 0.01 });
+    for (let t = 0; t < 6; t++) {
+      reusePlans(true);
+      if (t % 2 === 0) await runs[0].opt.stepAsync();
+      else runs[0].opt.step();
+      reusePlans(false);
+      runs[1].opt.step();
+    }
+    expect(planOf(runs[0].opt, 0)).toBeDefined();
+    expect(planOf(runs[0].opt, 1)).toBeDefined();
+    const all = (i: number) => runs[i].opt.paramGroups.flatMap((g) => g.params);
+    expect(runBytes(all(0), runs[0].opt).equals(runBytes(all(1), runs[1].opt))).toBe(true);
+  });
+});
+
 describe('the scalars of a reused plan', () => {
   it('are those of each state when the step counts differ, and of one state when they agree', () => {
     for (const target of allTargets) {
