@@ -7,10 +7,11 @@
  * broadcasts its constants once. Elementwise kernels give the same bits on a merged range as
  * tensor by tensor, so this changes no result.
  *
- * Two users: the optimizers' step plans (src/optim/plan.ts), which work out the contiguity of a
- * group once and merge it once (`contiguity`, `runStarts`, `mergeRuns`, `pickRuns`), and
- * `coalesce(args)`, which the native backend applies to the other elementwise calls (gradient
- * clipping, LBFGS's vector updates), with a cache of the last layout seen.
+ * Two kinds of users: the optimizers' step plans (src/optim/plan.ts) and LBFGS's flat vector
+ * updates, which work out the contiguity of their tensors once and merge them once
+ * (`contiguity`, `runStarts`, `mergeRuns`, `pickRuns`, then `callMerged`), and `coalesce(args)`,
+ * which the native backend applies to the other elementwise calls (gradient clipping), with a
+ * cache of the last layout seen.
  */
 
 /** A group layout seen before by `coalesce`: its views, which of them join, and the last merge. */
@@ -165,4 +166,20 @@ export function mergeCached(cache: RunCache, lists: readonly (readonly Float32Ar
     cache.joined = cache.merged.flatMap((list, l) => list.filter((v, r) => v !== lists[l][runStart[r]]));
   }
   return cache.merged;
+}
+
+/**
+ * Calls `kernel` with the merged arguments; if it refuses them, with the same call unmerged
+ * (`unmerged()`, which returns `merged` itself when nothing was merged), refused too, but with
+ * an error that names the caller's tensors. A refused call changes nothing, so trying twice is
+ * safe.
+ */
+export function callMerged<A>(kernel: (args: A) => void, merged: A, unmerged: () => A): void {
+  try {
+    kernel(merged);
+  } catch (err) {
+    const plain = unmerged();
+    if (plain === merged) throw err;
+    kernel(plain);
+  }
 }

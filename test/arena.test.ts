@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adafactor, Adam, Parameter, ParameterArena, SGD } from '../src/index.js';
+import { Adafactor, Adam, LBFGS, Parameter, ParameterArena, SGD } from '../src/index.js';
 import { runBytes } from './helpers/bytes.js';
 import { coalesce } from '../src/coalesce.js';
 import { optimDb, type OptimCase } from './helpers/optim-db.js';
@@ -209,6 +209,34 @@ describe.each(allTargets)('$name: arena parameters give the same bytes as separa
     const states = [...b.state.values()];
     expect(states.length).toBeGreaterThan(0);
     for (const s of states) for (const v of Object.values(s)) if (v instanceof Float32Array) expect(arena.contains(v)).toBe(true);
+  });
+
+  it('LBFGS too (its vector updates over the merged range)', () => {
+    const run = (params: Parameter[]) => {
+      params.forEach((p, j) => p.data.set(INITIAL[j]));
+      target.use();
+      const opt = new LBFGS(params, { maxIter: 6, historySize: 3, lineSearchFn: 'strong_wolfe' });
+      // f = sum_j sum_i (j + 1) (x - 0.1 i)^2 / 2: a different curvature per parameter.
+      const closure = () => {
+        let f = 0;
+        params.forEach((p, j) => {
+          for (let i = 0; i < p.data.length; i++) {
+            const e = p.data[i] - 0.1 * (i % 10);
+            p.grad![i] = (j + 1) * e;
+            f += 0.5 * (j + 1) * e * e;
+          }
+        });
+        return f;
+      };
+      for (let s = 0; s < 2; s++) opt.step(closure);
+      return opt;
+    };
+    const separate = SIZES.map((n) => new Parameter(n));
+    const arena = new ParameterArena(SIZES);
+    const a = run(separate);
+    const b = run(arena.parameters);
+    expect(a.state.get(separate[0])!.n_iter).toBeGreaterThan(2);
+    expect(runBytes(arena.parameters, b).equals(runBytes(separate, a))).toBe(true);
   });
 
   it('stepAsync too', async () => {

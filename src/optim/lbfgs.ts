@@ -1,4 +1,5 @@
 import { kernels } from '../backend.js';
+import { callMerged, contiguity, mergeRuns, runStarts } from '../coalesce.js';
 import { Optimizer, type Closure, type ParamGroupInput, type Params, type ParamState } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import * as check from '../validate.js';
@@ -244,8 +245,21 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 /** The parameters seen as one flat vector: gathers gradients, adds scaled directions, saves and restores values. */
 class FlatParams {
   readonly numel: number;
+  /** Each parameter's data, and where it starts in the flat vector. */
+  private readonly data: Float32Array[];
+  private readonly starts: number[] = [];
+  /** The same merged where it is contiguous (an arena's parameters: one range), with its starts. */
+  private readonly ranges: Float32Array[];
+  private readonly rangeStarts: number[];
+
   constructor(private readonly params: ParamLike[]) {
-    this.numel = params.reduce((n, p) => n + p.data.length, 0);
+    this.data = params.map((p) => p.data);
+    this.numel = this.data.reduce((n, v) => (this.starts.push(n), n + v.length), 0);
+    const contiguous = this.data.length > 1 ? contiguity([this.data]) : null;
+    const runStart = contiguous ? runStarts(contiguous, []) : [];
+    const merges = contiguous !== null && runStart.length < this.data.length;
+    this.ranges = merges ? mergeRuns(this.data, runStart) : this.data;
+    this.rangeStarts = merges ? runStart.map((t) => this.starts[t]) : this.starts;
   }
 
   /** The gradients, concatenated (zeros for a parameter without one). */
@@ -264,15 +278,11 @@ class FlatParams {
     return out;
   }
 
-  /** x += step * direction, one kernel call over all parameters. */
+  /** x += step * direction, one kernel call over all parameters (their contiguous ranges merged). */
   addScaled(step: number, direction: Vec): void {
-    let offset = 0;
-    const views = this.params.map((p) => {
-      const v = direction.subarray(offset, offset + p.data.length);
-      offset += p.data.length;
-      return v;
-    });
-    kernels().axpby({ y: this.params.map((p) => p.data), x: views, a: 1, b: step });
+    const call = (y: Float32Array[], starts: number[]) => ({ y, x: y.map((v, i) => direction.subarray(starts[i], starts[i] + v.length)), a: 1, b: step });
+    const merged = call(this.ranges, this.rangeStarts);
+    callMerged(kernels(true).axpby, merged, () => (this.ranges === this.data ? merged : call(this.data, this.starts)));
   }
 
   cloneData(): Vec[] {

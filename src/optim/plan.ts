@@ -26,7 +26,7 @@
  * a parameter's `shape` (readonly; read when the plan is built, by LARS and Adafactor).
  */
 import { kernels, type Kernels } from '../backend.js';
-import { contiguity, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
+import { callMerged, contiguity, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
 import type { ParamGroup, ParamState, StateEntrySpec } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import { commitState, stateBuffer, type StateMap } from './state.js';
@@ -357,22 +357,17 @@ export class GroupPlan implements GroupStep {
       given.push(v);
       if (v.length !== 1) uniform = false;
     }
-    // `args` becomes the call (Object.assign: spreading two objects into a literal costs
-    // microseconds in V8 here, assigning a hundred nanoseconds).
+    // With equal scalars `args` becomes the call (Object.assign: spreading two objects into a
+    // literal costs microseconds in V8 here, assigning a hundred nanoseconds).
+    let call = args;
     if (uniform || n === 1) {
-      Object.assign(args, this.merged);
-      if (this.runs > 1) perTensor.forEach((key, i) => (args[key] = this.broadcast(key, given[i])));
+      Object.assign(call, this.merged);
+      if (this.runs > 1) perTensor.forEach((key, i) => (call[key] = this.broadcast(key, given[i])));
     } else {
-      this.perTensorCall(args, perTensor, given);
+      call = this.perTensorCall(args, perTensor, given);
     }
     const kernel = kernels(true)[this.source.kernel.name] as (a: object) => void;
-    try {
-      kernel(args);
-    } catch (err) {
-      if (args.params === this.unmerged.params) throw err;
-      // The same call tensor by tensor, refused too, but with the caller's tensors named.
-      kernel(this.tensorByTensor(args, perTensor, given));
-    }
+    callMerged(kernel, call, () => (call.params === this.unmerged.params ? call : this.tensorByTensor(args, perTensor, given)));
     this.ran = true;
     const { all, states } = this;
     const counts = this.source.keys.counts;
@@ -398,9 +393,9 @@ export class GroupPlan implements GroupStep {
     return out.fill(v[0]);
   }
 
-  /** `call` with nothing merged: the lists tensor by tensor, each per-tensor array at one entry per tensor. */
-  private tensorByTensor(call: Record<string, unknown>, perTensor: string[], given: PerTensor[]): Record<string, unknown> {
-    Object.assign(call, this.unmerged);
+  /** `args` with nothing merged: the lists tensor by tensor, each per-tensor array at one entry per tensor. */
+  private tensorByTensor(args: Record<string, unknown>, perTensor: string[], given: PerTensor[]): Record<string, unknown> {
+    const call: Record<string, unknown> = Object.assign({}, args, this.unmerged);
     perTensor.forEach((key, i) => {
       const v = given[i];
       call[key] = v.length === this.count ? v : new (v.constructor as new (n: number) => PerTensor)(this.count).fill(v[0]);
