@@ -95,10 +95,10 @@ type KernelName = keyof Kernels;
 type AnyKernel = (args: never) => unknown;
 
 /**
- * The native kernels: as the addon exports them (`raw`: what the optimizers' step plans call,
- * having merged contiguous tensors themselves, src/optim/plan.ts), and with contiguous tensors
- * merged first for the elementwise ones (src/coalesce.ts: gradient clipping, LBFGS's vector
- * updates), each run now (`sync`) or on a worker thread (`async`).
+ * The native kernels: as the addon exports them (`raw`: what the optimizers' step plans and
+ * LBFGS call, having merged contiguous tensors themselves), and with contiguous tensors merged
+ * first for the elementwise ones (src/coalesce.ts: gradient clipping, `MultiSteps`), each run
+ * now (`sync`) or on a worker thread (`async`).
  */
 const nativeKernels = (() => {
   const b = native.binding;
