@@ -105,19 +105,40 @@ function sameViews(layout: Layout, listKeys: string[], scalarKeys: string[], lis
  */
 export function contiguity(lists: readonly (readonly Float32Array[])[]): Uint8Array | null {
   const count = lists[0].length;
-  const contiguous = new Uint8Array(count);
-  for (let t = 0; t < count; t++) {
-    let joins = t > 0;
-    for (const list of lists) {
-      const b = list[t];
-      if (!(b instanceof Float32Array) || b.length !== lists[0][t].length) return null;
-      if (!joins) continue;
-      const a = list[t - 1];
-      if (a.length === 0 || b.length === 0 || a.buffer !== b.buffer || a.byteOffset + a.byteLength !== b.byteOffset) joins = false;
-    }
-    contiguous[t] = joins ? 1 : 0;
-  }
+  const contiguous = new Uint8Array(count).fill(1);
+  contiguous[0] = 0;
+  for (const list of lists) if (!joinsInto(contiguous, list, lists[0])) return null;
   return contiguous;
+}
+
+/**
+ * Clears `contiguous[t]` where tensor t of `list` does not start where tensor t - 1 ends (or
+ * either is empty); false when the list is malformed (see `contiguity`; `first` is the first
+ * list, whose lengths every list must have). Reads each view's
+ * length and offset once, and its buffer only where the offsets join: in Node 20 `byteOffset`
+ * takes about 8 ns and `buffer` 14 ns, `length` 1 ns.
+ */
+export function joinsInto(contiguous: Uint8Array, list: readonly Float32Array[], first: readonly Float32Array[]): boolean {
+  let end = -1; // where the previous tensor ends, -1 after an empty one
+  let prev: Float32Array | null = null;
+  let prevBuffer: ArrayBufferLike | null = null; // the previous tensor's buffer, when read
+  for (let t = 0; t < contiguous.length; t++) {
+    const b = list[t];
+    if (!(b instanceof Float32Array)) return false;
+    const n = b.length;
+    if (n !== first[t].length) return false;
+    const offset = b.byteOffset;
+    let buffer: ArrayBufferLike | null = null;
+    if (contiguous[t] === 1 && n !== 0 && offset === end) {
+      buffer = b.buffer;
+      if (buffer !== (prevBuffer ?? prev!.buffer)) buffer = null;
+    }
+    if (buffer === null) contiguous[t] = 0;
+    end = n === 0 ? -1 : offset + 4 * n;
+    prev = b;
+    prevBuffer = buffer;
+  }
+  return true;
 }
 
 /** Object.is, written out (faster in a hot loop): NaN equals NaN, 0 does not equal -0. */

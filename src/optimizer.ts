@@ -272,7 +272,7 @@ export abstract class Optimizer<O extends object> {
     this.validate(group, `paramGroups[${gi}].`);
     const lists = this.lists(group);
     const states = this.state as StateMap;
-    const reused = this.plans.get(group);
+    const reused = plansReused() ? this.plans.get(group) : undefined;
     if (reused) {
       const mode = reused.check(group, lists, states);
       if (mode !== 0) {

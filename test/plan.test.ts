@@ -61,7 +61,6 @@ describe('a plan is reused while nothing changes, rebuilt when something does', 
     const changes: [string, () => void][] = [
       ['a grad set to null', () => (b.grad = null)],
       ['the grad back', () => (b.grad = bGrad)],
-      ['a grad replaced', () => (a.grad = new Float32Array(3).fill(0.25))],
       ['data replaced', () => (a.data = a.data.slice())],
       ['an option that changes the lists', () => (opt.paramGroups[0].amsgrad = true)],
       ['a state deleted', () => opt.state.delete(a)],
@@ -112,6 +111,45 @@ describe.each(allTargets)('$name: stepAsync with reused plans', (target) => {
     expect(planOf(runs[0].opt, 1)).toBeDefined();
     const all = (i: number) => runs[i].opt.paramGroups.flatMap((g) => g.params);
     expect(runBytes(all(0), runs[0].opt).equals(runBytes(all(1), runs[1].opt))).toBe(true);
+  });
+});
+
+describe('new gradient buffers at every step', () => {
+  it.each(allTargets.map((t) => [t.name, t] as const))('%s: the plan is kept, its grads and merged ranges taken anew', (_name, target) => {
+    target.use();
+    const runs = [arenaAdam(), arenaAdam()];
+    const gradBuffer = runs.map(({ arena }) => arena.grad);
+    const plans = new Set<unknown>();
+    for (let t = 0; t < 6; t++) {
+      runs.forEach(({ arena }, r) => {
+        arena.parameters.forEach((p, j) => {
+          const offset = [0, 3, 8][j];
+          const length = p.data.length;
+          // Even steps: new views of the arena's gradient memory (contiguous: one range). Odd
+          // steps: new buffers of their own (nothing merges).
+          p.grad = t % 2 === 0 ? new Float32Array(gradBuffer[r].buffer, gradBuffer[r].byteOffset + 4 * offset, length) : new Float32Array(length);
+          p.grad.fill(0.25 * (t + 1) * (j % 2 === 0 ? 1 : -1));
+        });
+      });
+      reusePlans(true);
+      runs[0].opt.step();
+      reusePlans(false);
+      runs[1].opt.step();
+      if (t >= 2) {
+        plans.add(planOf(runs[0].opt));
+        // The kernel got one merged range, or the three tensors.
+        expect((planOf(runs[0].opt) as { runs: number }).runs).toBe(t % 2 === 0 ? 1 : 3);
+      }
+    }
+    expect(plans.size).toBe(1);
+    expect(runBytes(runs[0].arena.parameters, runs[0].opt).equals(runBytes(runs[1].arena.parameters, runs[1].opt))).toBe(true);
+    // A new gradient of the wrong length: the error of a step without a plan.
+    const [a] = runs[0].arena.parameters;
+    const before = runBytes(runs[0].arena.parameters, runs[0].opt);
+    reusePlans(true);
+    a.grad = new Float32Array(4);
+    expect(() => runs[0].opt.step()).toThrow('Adam.step: paramGroups[0].params[0].grad has 4 elements but its data has 3');
+    expect(runBytes(runs[0].arena.parameters, runs[0].opt).equals(before)).toBe(true);
   });
 });
 

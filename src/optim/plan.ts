@@ -14,8 +14,10 @@
  * Checked at each step, before anything runs (a few ns per parameter, in two passes):
  * - the optimizer's `state` Map was not changed through set, delete or clear (`StateMap`);
  * - `lists(group)` (what the options make the kernel take: amsgrad, momentum, centered) is the same;
- * - `group.params` holds the same parameters, each with the same `grad` (or the same null) and
- *   the same `data`;
+ * - `group.params` holds the same parameters, each with the same `data`, and a gradient where
+ *   it had one (null where it had none); a gradient replaced by another (a backward pass that
+ *   allocates new ones) makes the plan take the new ones, checked as at the build, and merge
+ *   the lists again (which reads each gradient's offset: about 20 ns per parameter);
  * - the ArrayBuffers behind merged ranges kept their length (none was detached or resized);
  * - every state still holds the buffers the step uses (none replaced or deleted by hand), and
  *   its numbers (`step`, NAdam's `mu_product`, ...) are read: when they are equal across the
@@ -26,7 +28,7 @@
  * a parameter's `shape` (readonly; read when the plan is built, by LARS and Adafactor).
  */
 import { kernels, type Kernels } from '../backend.js';
-import { callMerged, contiguity, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
+import { callMerged, contiguity, joinsInto, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
 import type { ParamGroup, ParamState, StateEntrySpec } from '../optimizer.js';
 import type { ParamLike } from '../parameter.js';
 import { commitState, stateBuffer, type StateMap } from './state.js';
@@ -211,6 +213,8 @@ export class GroupPlan implements GroupStep {
   private readonly gradOf: unknown[] = [];
   private readonly dataOf: unknown[] = [];
   private readonly stepped: ParamLike[] = [];
+  /** Each stepped parameter's index in the group. */
+  private readonly memberOf: number[] = [];
   private readonly all: ParamState[];
   private readonly one: ParamState[];
   /** Indices of stepped parameters whose state object is new (stored after the kernel). */
@@ -222,17 +226,19 @@ export class GroupPlan implements GroupStep {
   private readonly unmerged: Record<string, Float32Array[] | null>;
   /** The same lists, in order, without the null ones. */
   private readonly views: Float32Array[][];
-  /** For an elementwise kernel over well-formed lists: which tensors join the one before. */
-  private readonly contiguous: Uint8Array | null = null;
+  /** For an elementwise kernel over well-formed lists: which tensors join the one before, in all lists but grads. */
+  private others: Uint8Array | null = null;
+  /** The same in every list: null when nothing may merge. */
+  private contiguous: Uint8Array | null = null;
   /** The lists merged wherever tensors are contiguous, and their count of tensors. */
-  private readonly merged: Record<string, Float32Array[] | null>;
-  private readonly runs: number;
+  private merged: Record<string, Float32Array[] | null> = {};
+  private runs = 0;
   /** The ArrayBuffers behind merged ranges, with their byte lengths. */
-  private readonly buffers: ArrayBufferLike[] = [];
-  private readonly byteLengths: number[] = [];
+  private buffers: ArrayBufferLike[] = [];
+  private byteLengths: number[] = [];
   /** Per-tensor arrays of the merged length, reused from step to step (see `broadcast`). */
   private readonly broadcasts = new Map<string, PerTensor>();
-  private readonly runCache: RunCache = { runStart: [], merged: [], joined: [] };
+  private runCache: RunCache = { runStart: [], merged: [], joined: [] };
 
   constructor(private readonly source: PlanSource, group: ParamGroup<object>) {
     const { name, groupIndex, state, lists } = source;
@@ -254,63 +260,101 @@ export class GroupPlan implements GroupStep {
         throw new RangeError(`${name}.step: paramGroups[${groupIndex}].params[${i}].grad has ${g.length} elements but its data has ${p.data.length}`);
       }
       this.stepped.push(p);
+      this.memberOf.push(i);
       grads.push(g);
     }
     const n = (this.count = this.stepped.length);
     this.info = source.tensorInfo(this.stepped);
-    const uses = Object.entries(lists);
-    for (const [key, use] of uses) if (use === true) this.createdFlags[key] = new Uint8Array(n);
-    this.all = this.stepped.map((p, i) => {
-      const existing = state.get(p);
-      let s = existing ?? source.initialState(p);
-      for (const [key, use] of uses) {
-        if (use === true ? s[key] instanceof Float32Array : use !== 'clear' || s[key] === null) continue;
-        if (s === existing) s = { ...existing }; // a refused step must leave the stored state as it was
-        if (use === true) {
-          s[key] = stateBuffer(p, key);
-          this.createdFlags[key][i] = 1;
-        } else {
-          s[key] = null;
-        }
-      }
-      if (s !== existing) this.fresh.push(i);
-      return s;
-    });
-    // One entry standing for all where every parameter's is the same.
-    for (const [key, flags] of Object.entries(this.createdFlags)) {
-      if (flags.every((f) => f === flags[0])) this.createdFlags[key] = flags.slice(0, 1);
-    }
-    this.one = this.all.slice(0, 1);
-    this.reusable = this.fresh.length === 0;
-    // The entries the step reads or writes: a list passed as null (false) is neither.
-    const read = uses.filter(([, use]) => use !== false).map(([key]) => key);
-    this.seen = read.map((key) => this.all.map((s) => s[key]));
-    this.stateCheck = stateCheck(read, source.keys.numbers);
-    this.uniformity = this.stateCheck(this.all, this.seen) === 2 ? 2 : 1;
-
+    const existing = this.stepped.map((p) => state.get(p));
+    const all = (this.all = existing.map((s, i) => s ?? source.initialState(this.stepped[i])));
+    // One pass per list over the states: complete them (on a copy of a stored state: a refused
+    // step must leave it as it was), and take what the step reads and what the kernel gets.
     const empty = new Float32Array(0);
     this.unmerged = { params: this.stepped.map((p) => p.data), grads };
-    for (const [key, use] of uses) {
-      this.unmerged[key] = use === false || use === 'clear' ? null : this.all.map((s) => (s[key] instanceof Float32Array ? (s[key] as Float32Array) : empty));
+    const read: string[] = [];
+    this.seen = [];
+    for (const [key, use] of Object.entries(lists)) {
+      const created = use === true ? new Uint8Array(n) : null;
+      const seen: unknown[] = new Array(n);
+      const passed = use === true || use === 'optional' ? new Array<Float32Array>(n) : null;
+      for (let i = 0; i < n; i++) {
+        let s = all[i];
+        let v = s[key];
+        if (use === true ? !(v instanceof Float32Array) : use === 'clear' && v !== null) {
+          if (s === existing[i]) all[i] = s = { ...s };
+          v = s[key] = use === true ? stateBuffer(this.stepped[i], key) : null;
+          if (created) created[i] = 1;
+        }
+        seen[i] = v;
+        if (passed) passed[i] = v instanceof Float32Array ? v : empty;
+      }
+      this.unmerged[key] = passed;
+      // The entries the step reads or writes: a list passed as null (false) is neither.
+      if (use !== false) {
+        read.push(key);
+        this.seen.push(use === true ? passed! : seen);
+      }
+      // One entry standing for all where every parameter's is the same.
+      if (created) this.createdFlags[key] = created.every((f) => f === created[0]) ? created.slice(0, 1) : created;
     }
+    all.forEach((s, i) => s !== existing[i] && this.fresh.push(i));
+    this.one = all.slice(0, 1);
+    this.reusable = this.fresh.length === 0;
+    this.stateCheck = stateCheck(read, source.keys.numbers);
+    this.uniformity = this.stateCheck(all, this.seen) === 2 ? 2 : 1;
+
     this.views = Object.values(this.unmerged).filter((l): l is Float32Array[] => l !== null);
-    if (source.kernel.elementwise && n > 1) this.contiguous = contiguity(this.views);
-    const runStart = this.contiguous ? runStarts(this.contiguous, []) : [];
-    this.runs = this.contiguous ? runStart.length : n;
+    // Which tensors join in every list but grads, which change more often than the others
+    // (a backward pass that allocates new ones): `takeGrads` then merges again from these.
+    if (source.kernel.elementwise && n > 1) this.others = contiguity(this.views.filter((l) => l !== grads));
+    this.merge();
+  }
+
+  /** Merges the lists where tensors are contiguous in all of them (`others` and the grads). */
+  private merge(): void {
+    const n = this.count;
+    const grads = this.unmerged.grads!;
+    let contiguous = this.others && this.others.slice();
+    if (contiguous && !joinsInto(contiguous, grads, this.unmerged.params!)) contiguous = null;
+    this.contiguous = contiguous;
+    const runStart = contiguous ? runStarts(contiguous, []) : [];
+    this.runs = contiguous ? runStart.length : n;
+    this.buffers = [];
+    this.byteLengths = [];
+    this.broadcasts.clear();
+    this.runCache = { runStart: [], merged: [], joined: [] };
     if (this.runs === n) {
       this.merged = this.unmerged;
-    } else {
-      this.merged = {};
-      for (const [key, l] of Object.entries(this.unmerged)) {
-        const views = l && mergeRuns(l, runStart);
-        this.merged[key] = views;
-        views?.forEach((v, r) => {
-          if (v === l![runStart[r]] || this.buffers.includes(v.buffer)) return;
-          this.buffers.push(v.buffer);
-          this.byteLengths.push(v.buffer.byteLength);
-        });
-      }
+      return;
     }
+    this.merged = {};
+    for (const [key, l] of Object.entries(this.unmerged)) {
+      const views = l && mergeRuns(l, runStart);
+      this.merged[key] = views;
+      views?.forEach((v, r) => {
+        if (v === l![runStart[r]] || this.buffers.includes(v.buffer)) return;
+        this.buffers.push(v.buffer);
+        this.byteLengths.push(v.buffer.byteLength);
+      });
+    }
+  }
+
+  /**
+   * The stepped parameters' new gradients (each a parameter that had one and has another),
+   * checked as at the build, and the lists merged again; false when one fails the check (the
+   * plan is then rebuilt, and the step reports it).
+   */
+  private takeGrads(): boolean {
+    const grads = this.unmerged.grads!;
+    for (let j = 0; j < this.count; j++) {
+      const p = this.stepped[j];
+      const g = p.grad;
+      if (!(g instanceof Float32Array) || g.length !== p.data.length) return false;
+      grads[j] = g;
+      this.gradOf[this.memberOf[j]] = g;
+    }
+    this.merge();
+    return true;
   }
 
   /**
@@ -325,10 +369,17 @@ export class GroupPlan implements GroupStep {
     if (list.length !== n) return 0;
     const gradOf = this.gradOf;
     const dataOf = this.dataOf;
+    let regrad = false;
     for (let i = 0; i < n; i++) {
       const p = list[i];
-      if (p !== members[i] || p.grad !== gradOf[i] || p.data !== dataOf[i]) return 0;
+      if (p !== members[i] || p.data !== dataOf[i]) return 0;
+      if (p.grad !== gradOf[i]) {
+        // Another gradient where there was one: only the grads list changes.
+        if (p.grad == null || gradOf[i] == null) return 0;
+        regrad = true;
+      }
     }
+    if (regrad && !this.takeGrads()) return 0;
     for (let b = 0; b < this.buffers.length; b++) if (this.buffers[b].byteLength !== this.byteLengths[b]) return 0;
     return this.stateCheck(this.all, this.seen);
   }
