@@ -78,6 +78,9 @@ export interface StateEntrySpec {
 /** A closure that re-evaluates the model and returns the loss (needed by LBFGS; optional elsewhere). */
 export type Closure = () => number;
 
+/** How many step plans a param group keeps (see `Optimizer.plans`). */
+const PLANS_PER_GROUP = 2;
+
 /** Group keys PyTorch stores that describe its implementation, not the math: written, ignored on load. */
 const TORCH_IMPLEMENTATION_KEYS = new Set(['foreach', 'capturable', 'differentiable', 'fused']);
 
@@ -171,8 +174,12 @@ export abstract class Optimizer<O extends object> {
   /** True while a `stepAsync()` runs (from its first kernel call until it settles). */
   private inFlight = false;
 
-  /** Each param group's step plan (src/optim/plan.ts), by the group object. */
-  private readonly plans = new WeakMap<object, GroupPlan>();
+  /**
+   * Each param group's step plans (src/optim/plan.ts), by the group object, the last used
+   * first: two, so that a group whose parameters take turns without a gradient (every other
+   * step, say) finds a plan for both turns.
+   */
+  private readonly plans = new WeakMap<object, GroupPlan[]>();
   /** The state entries as the plans read them. */
   private readonly stateKeys: StateKeys;
 
@@ -272,18 +279,20 @@ export abstract class Optimizer<O extends object> {
     this.validate(group, `paramGroups[${gi}].`);
     const lists = this.lists(group);
     const states = this.state as StateMap;
-    const reused = plansReused() ? this.plans.get(group) : undefined;
-    if (reused) {
+    const kept = (plansReused() && this.plans.get(group)) || [];
+    for (let k = 0; k < kept.length; k++) {
+      const reused = kept[k];
       const mode = reused.check(group, lists, states);
-      if (mode !== 0) {
-        try {
-          this.stepPlanned(group, reused, mode);
-          return;
-        } catch (err) {
-          if (reused.ran) throw err;
-        }
+      if (mode === 0) continue;
+      try {
+        this.stepPlanned(group, reused, mode);
+        if (k > 0) kept.unshift(...kept.splice(k, 1)); // the last one used first
+        return;
+      } catch (err) {
+        if (reused.ran) throw err;
+        kept.splice(k, 1);
+        break;
       }
-      this.plans.delete(group);
     }
     const plan = new GroupPlan(
       {
@@ -299,7 +308,9 @@ export abstract class Optimizer<O extends object> {
       group,
     );
     this.stepPlanned(group, plan, plan.uniformity);
-    if (plan.reusable && plansReused()) this.plans.set(group, plan);
+    if (!plan.reusable || !plansReused()) return;
+    const live = kept.filter((p) => !p.stale).slice(0, PLANS_PER_GROUP - 1);
+    this.plans.set(group, [plan, ...live]);
   }
 
   private stepPlanned(group: ParamGroup<O>, plan: GroupPlan, mode: 1 | 2): void {

@@ -21,7 +21,7 @@ afterAll(useDefault);
 afterEach(() => reusePlans(true));
 
 /** The plan a group stepped with last (private to the optimizer). */
-const planOf = (opt: Optimizer<object>, group = 0) => (opt as unknown as { plans: WeakMap<object, unknown> }).plans.get(opt.paramGroups[group]);
+const planOf = (opt: Optimizer<object>, group = 0) => (opt as unknown as { plans: WeakMap<object, unknown[]> }).plans.get(opt.paramGroups[group])?.[0];
 
 describe.each(allTargets)('$name: reused plans give the bytes of plans rebuilt at every step', (target) => {
   it.each(optimDb.map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -150,6 +150,34 @@ describe('new gradient buffers at every step', () => {
     a.grad = new Float32Array(4);
     expect(() => runs[0].opt.step()).toThrow('Adam.step: paramGroups[0].params[0].grad has 4 elements but its data has 3');
     expect(runBytes(runs[0].arena.parameters, runs[0].opt).equals(before)).toBe(true);
+  });
+});
+
+describe('two plans per group', () => {
+  it.each(allTargets.map((t) => [t.name, t] as const))('%s: parameters that take turns without a gradient reuse a plan per turn', (_name, target) => {
+    target.use();
+    const runs = [arenaAdam(), arenaAdam()];
+    const grads = runs.map(({ arena }) => arena.parameters.map((p) => p.grad));
+    const seen: unknown[] = [];
+    for (let t = 0; t < 14; t++) {
+      runs.forEach(({ arena, opt }, r) => {
+        // Parameter 1 has no gradient every other step; the options change the lists at step 7
+        // and back at step 10 (states are copied then: no plan from before may be used after).
+        arena.parameters.forEach((p, j) => (p.grad = j === 1 && t % 2 === 1 ? null : grads[r][j]));
+        opt.paramGroups[0].amsgrad = t >= 7 && t < 10;
+      });
+      reusePlans(true);
+      runs[0].opt.step();
+      reusePlans(false);
+      runs[1].opt.step();
+      seen.push(planOf(runs[0].opt));
+    }
+    // Steady turns: steps 3 and 5 used the plan of step 3, steps 4 and 6 that of step 4.
+    expect(seen[5]).toBe(seen[3]);
+    expect(seen[6]).toBe(seen[4]);
+    expect(seen[4]).not.toBe(seen[3]);
+    expect(seen[12]).not.toBe(seen[4]);
+    expect(runBytes(runs[0].arena.parameters, runs[0].opt).equals(runBytes(runs[1].arena.parameters, runs[1].opt))).toBe(true);
   });
 });
 

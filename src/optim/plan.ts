@@ -23,8 +23,10 @@
  *   its numbers (`step`, NAdam's `mu_product`, ...) are read: when they are equal across the
  *   group, the per-tensor scalars are computed once, from one state, and the merged ranges are
  *   passed with that one tensor's scalars; otherwise per tensor, as before.
- * Any failed check rebuilds the plan. A step made with a reused plan that throws before its
- * kernel ran is redone from scratch, so errors are those of a step without a plan. Not checked:
+ * A group keeps its last two plans (parameters that take turns without a gradient find one
+ * for each turn); when neither holds, a new one is built. A step made with a reused plan that
+ * throws before its kernel ran is redone from scratch, so errors are those of a step without a
+ * plan. Not checked:
  * a parameter's `shape` (readonly; read when the plan is built, by LARS and Adafactor).
  */
 import { kernels, type Kernels } from '../backend.js';
@@ -345,16 +347,20 @@ export class GroupPlan implements GroupStep {
    * plan is then rebuilt, and the step reports it).
    */
   private takeGrads(): boolean {
-    const grads = this.unmerged.grads!;
+    const { stepped } = this;
     for (let j = 0; j < this.count; j++) {
-      const p = this.stepped[j];
-      const g = p.grad;
-      if (!(g instanceof Float32Array) || g.length !== p.data.length) return false;
-      grads[j] = g;
-      this.gradOf[this.memberOf[j]] = g;
+      const g = stepped[j].grad;
+      if (!(g instanceof Float32Array) || g.length !== stepped[j].data.length) return false;
     }
+    const grads = this.unmerged.grads!;
+    for (let j = 0; j < this.count; j++) grads[j] = this.gradOf[this.memberOf[j]] = stepped[j].grad!;
     this.merge();
     return true;
+  }
+
+  /** Whether this plan can hold again: not once the state Map has changed since it was built. */
+  get stale(): boolean {
+    return this.source.state.version !== this.version;
   }
 
   /**

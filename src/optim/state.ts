@@ -42,8 +42,8 @@ export function adoptStateBuffer(p: ParamLike, key: string, values: Float32Array
  * An optimizer's `state`: a Map that counts the changes made through it (`set`, `delete`,
  * `clear`), so that a step plan (plan.ts) tells in one compare that no parameter's state object
  * was replaced, added or removed since it was built. The plans store the states they create
- * with `commitState`, which the count leaves out: a param group's new states concern that
- * group's plan only (a parameter belongs to one group), and it is rebuilt after creating them.
+ * with `commitState`, which counts only a state that replaces another: a plan that holds a
+ * parameter's state holds the one the Map has, so a parameter that had none is in no plan.
  */
 export class StateMap extends Map<ParamLike, ParamState> {
   /** Incremented by every `set`, `delete` and `clear`. */
@@ -65,7 +65,8 @@ export class StateMap extends Map<ParamLike, ParamState> {
   }
 }
 
-/** Stores a state a step plan created, without counting it as a change (see `StateMap`). */
+/** Stores a state a step plan created, counted as a change if it replaces one (see `StateMap`). */
 export function commitState(map: StateMap, p: ParamLike, s: ParamState): void {
-  Map.prototype.set.call(map, p, s);
+  if (map.has(p)) map.set(p, s);
+  else Map.prototype.set.call(map, p, s);
 }
