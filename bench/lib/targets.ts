@@ -3,7 +3,7 @@
  * reported (printed and in the JSON), never asserted: the benchmark exits 0 whatever they say.
  */
 import type { Isa } from '../../src/index.js';
-import { MANY_LAYOUT, ONE_LAYOUT } from '../suites/tensors.js';
+import { ARENA_LAYOUT, MANY_LAYOUT, ONE_LAYOUT } from '../suites/tensors.js';
 
 import { fmt, pct } from './format.js';
 import type { Row } from './results.js';
@@ -119,12 +119,12 @@ export function evaluateTargets(rows: readonly Row[], ctx: TargetContext): Targe
   for (const threads of ctx.threads) {
     const base = {
       id: `tensors-${MANY_LAYOUT}-t${threads}`,
-      description: `Adam over ${MANY_LAYOUT} tensors vs ${ONE_LAYOUT}, native, ${threads} thread${threads > 1 ? 's' : ''}: time ratio`,
+      description: `Adam over ${MANY_LAYOUT} tensors in a ParameterArena vs ${ONE_LAYOUT}, native, ${threads} thread${threads > 1 ? 's' : ''}: time ratio`,
       unit: 'ratio' as const,
       comparison: '<=' as const,
       threshold: 1.3,
     };
-    const many = native('tensors', MANY_LAYOUT, threads);
+    const many = native('tensors', ARENA_LAYOUT, threads);
     const one = native('tensors', ONE_LAYOUT, threads);
     results.push(
       many && one
