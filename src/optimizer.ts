@@ -396,9 +396,9 @@ export abstract class Optimizer<O extends object> {
 
   /**
    * The optimizer's state in PyTorch's layout and key names: `state` keyed by the parameter's
-   * position across groups (only parameters that have state), buffers as Float32Array copies,
-   * counters as numbers; `param_groups` with PyTorch's hyperparameter names and `params` as
-   * positions.
+   * position across groups (only parameters that have state; state of a parameter that no
+   * group holds any more is left out), buffers as Float32Array copies, counters as numbers;
+   * `param_groups` with PyTorch's hyperparameter names and `params` as positions.
    */
   stateDict(): StateDict {
     this.assertIdle('stateDict');
@@ -418,6 +418,9 @@ export abstract class Optimizer<O extends object> {
     });
     const state: StateDict['state'] = {};
     for (const [p, s] of this.state) {
+      // State of a parameter no group holds any more (removed from its group's list by hand) has
+      // no position to be saved under: it is left out.
+      if (!index.has(p)) continue;
       const entry: Record<string, StateValue> = {};
       for (const { key } of this.spec.state) {
         if (!(key in s)) continue;

@@ -47,6 +47,19 @@ describe.each(allTargets)('$name', (target) => {
 });
 
 describe('layout', () => {
+  it('leaves out the state of a parameter removed from its group by hand', () => {
+    const [a, b] = [new Parameter(2), new Parameter(3)];
+    const opt = new SGD([a, b], { lr: 0.1, momentum: 0.9 });
+    a.grad!.fill(1);
+    b.grad!.fill(1);
+    opt.step();
+    opt.paramGroups[0].params.splice(0, 1); // a is no longer stepped, but keeps its state
+    const sd = opt.stateDict();
+    expect(sd.param_groups[0].params).toEqual([0]);
+    expect(Object.keys(sd.state)).toEqual(['0']);
+    expect(Array.from(sd.state[0].momentum_buffer as Float32Array)).toEqual([1, 1, 1]);
+  });
+
   it('numbers parameters across groups and writes PyTorch key names', () => {
     const [a, b, c] = [new Parameter(2), new Parameter(3), new Parameter(1)];
     const opt = new Adam([{ params: [a, b] }, { params: [c], lr: 0.5, amsgrad: true }], { lr: 0.01, weightDecay: 0.1 });
