@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const inSuite = rows.filter((r) => r.suite === suite.name);
     if (inSuite.length === 0) continue;
     console.log(`== ${suite.name}: ${suite.description}`);
-    console.log('   median ms per step (fraction of the bandwidth bound); triad rows: the bound in GB/s\n');
+    console.log('   median ms per step (fraction of the bandwidth bound: native rows against a triad timed beside them, same thread count; the references against the best triad); triad rows: the best triad of the layout in GB/s\n');
     console.log(timesTable(inSuite, triads));
     const ratios = ratiosTable(inSuite);
     if (ratios) {

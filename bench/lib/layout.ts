@@ -12,7 +12,7 @@ import { rated, toRow, type Cell, type Row } from './results.js';
 import { activate, type Runner } from './runners.js';
 import { tfjsStepper, type TfjsSession } from './tfjs.js';
 import type { ThreadControl } from './threads.js';
-import { measure, type Budget } from './timing.js';
+import { measure, measurePaired, type Budget } from './timing.js';
 import type { BandwidthProbe } from './triad.js';
 
 /** A parameter layout and which runners step it. */
@@ -101,11 +101,19 @@ export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
     // first step allocates (in the first warm-up) is reused by the following runners.
     const optimizer = opt.create(params);
     const step = (): void => void optimizer.step();
-    for (const runner of [...natives, ...references.filter((r) => r.kind === 'js')]) {
-      const bound = bench.probe.gbPerSec(elements, runner.threads);
+    for (const runner of natives) {
       bench.log(`  ${opt.name} ${runner.label}`);
       activate(runner, bench.control);
-      rows.push(toRow(cellOf(runner), measure(step, bench.budget), bound));
+      // Rated against a triad timed beside it (same thread count, samples interleaved): the
+      // step and its bound see the same machine.
+      const paired = measurePaired(step, bench.probe.triadStep(elements), bench.budget);
+      const triad = bench.probe.record(elements, runner.threads, paired.b);
+      rows.push({ ...toRow(cellOf(runner), paired.a, triad.gbPerSec), paired: true });
+    }
+    for (const runner of references.filter((r) => r.kind === 'js')) {
+      bench.log(`  ${opt.name} ${runner.label}`);
+      activate(runner, bench.control);
+      rows.push(toRow(cellOf(runner), measure(step, bench.budget), bench.probe.gbPerSec(elements, runner.threads)));
     }
 
     // TensorFlow.js: its own optimizer over variables with the same values and gradients.
@@ -140,8 +148,9 @@ export async function runLayout(bench: Bench, layout: Layout): Promise<Row[]> {
     collectGarbage();
   }
 
-  // Measure the bound again now that the layout is done, and rate every row against the best
-  // triad seen: a probe taken while other processes held the cores must not flatter the steps.
-  for (const threads of new Set(rows.map((r) => r.threads))) bench.probe.remeasure(elements, threads);
-  return rows.map((r) => rated(r, bench.probe.gbPerSec(elements, r.threads)));
+  // The references (not timed beside a triad) against the best triad of the layout, probed
+  // again now that it is done: a probe taken while other processes held the cores must not
+  // flatter them.
+  for (const threads of new Set(rows.filter((r) => !r.paired).map((r) => r.threads))) bench.probe.remeasure(elements, threads);
+  return rows.map((r) => (r.paired ? r : rated(r, bench.probe.gbPerSec(elements, r.threads))));
 }

@@ -32,7 +32,7 @@ export function timesTable(rows: readonly Row[], triads: readonly Row[]): string
       const triad = triads.find((t) => t.elements === elements && t.threads === threads);
       return triad ? `${fmt(triad.gbPerSec)} GB/s` : '';
     });
-    if (triadCells.some((c) => c !== '')) lines.push([layout, 'triad (bound)', ...triadCells]);
+    if (triadCells.some((c) => c !== '')) lines.push([layout, 'triad (best)', ...triadCells]);
     for (const optimizer of unique(inLayout.map((r) => r.optimizer))) {
       const cells = columns.map((c) => {
         const r = inLayout.find((x) => x.optimizer === optimizer && x.backend === c);

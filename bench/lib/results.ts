@@ -38,8 +38,14 @@ export interface Row extends Omit<Cell, 'bytesPerStep'> {
   melemPerSec: number;
   /** elements x bytesPerElement / median time, in GB/s (1e9 B). */
   gbPerSec: number;
-  /** The triad's GB/s at the same element count and thread count; null without the native addon. */
+  /**
+   * The triad's GB/s at the same element count and thread count: for a native row, the triad
+   * timed beside it (`paired`); for the references, the best triad of the layout. Null without
+   * the native addon.
+   */
   boundGbPerSec: number | null;
+  /** Whether the bound was timed beside this row (its samples interleaved with the row's). */
+  paired?: boolean;
   /** gbPerSec / boundGbPerSec: the step's speed as a fraction of the bandwidth bound. */
   fractionOfBound: number | null;
   samples: number;

@@ -72,7 +72,7 @@ export function sweepChart(rows: readonly Row[], triads: readonly Row[], title: 
   // Legend: backends, then the bounds.
   const legendItems: { label: string; color: string; width: number; dash: string | null }[] = [
     ...backends.map((b) => ({ label: b, ...styleOf(sweep.find((r) => r.backend === b)!, maxThreads) })),
-    ...threadCounts.map((n, i) => ({ label: `triad bound t${n}`, color: '#444', width: 1.4, dash: i === 0 ? '5 3' : '2 2' })),
+    ...threadCounts.map((n, i) => ({ label: `best triad t${n}`, color: '#444', width: 1.4, dash: i === 0 ? '5 3' : '2 2' })),
   ];
   const columns = Math.min(COLUMNS, optimizers.length);
   const width = columns * PANEL_W;
@@ -87,7 +87,7 @@ export function sweepChart(rows: readonly Row[], triads: readonly Row[], title: 
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="10" y="${height - 8 - FOOTNOTE_LINE}" fill="#555">GB/s = elements per second x the optimizer's bytes per element; both axes logarithmic; median time per step.</text>`,
-    `<text x="10" y="${height - 8}" fill="#555">Dashed and dotted: the triad bound at the same size and thread count.</text>`,
+    `<text x="10" y="${height - 8}" fill="#555">Dashed and dotted: the best triad at the same size and thread count.</text>`,
   );
   legendItems.forEach((item, i) => {
     const x = 10 + (i % perLegendRow) * LEGEND_W;

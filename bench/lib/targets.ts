@@ -89,7 +89,7 @@ export function evaluateTargets(rows: readonly Row[], ctx: TargetContext): Targe
     const fewer = maxThreads < ctx.cores ? ` (only ${maxThreads} of ${ctx.cores} threads measured${ctx.threads.length === 1 ? ': no thread pool in this build' : ''})` : '';
     results.push(
       row && row.fractionOfBound !== null
-        ? judge(base, row.fractionOfBound, `${describeRow(row)}, ${fmt(row.gbPerSec)} GB/s; triad ${fmt(row.boundGbPerSec!)} GB/s${fewer}`)
+        ? judge(base, row.fractionOfBound, `${describeRow(row)}, ${fmt(row.gbPerSec)} GB/s; triad beside it ${fmt(row.boundGbPerSec!)} GB/s${fewer}`)
         : judge(base, null, 'needs sweep 16M, Adam, native'),
     );
   }

@@ -51,13 +51,10 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Warms `step` up, then times batches of steps until the budget is spent and `minSamples`
- * batches are taken (a slow cell: at least 3 and `maxCellSec`); each batch gives one
- * seconds-per-step sample.
+ * Warms `step` up (the first step allocates the optimizer state and faults its pages in); the
+ * fastest warm-up step after the first sizes the batches. Returns the steps per sample.
  */
-export function measure(step: () => void, budget: Budget): Timing {
-  // Warm-up: the first step allocates the optimizer state and faults its pages in; the fastest
-  // warm-up step after it sizes the batches.
+function warmUp(step: () => void, budget: Budget): number {
   const warmStart = process.hrtime.bigint();
   let fastest = Infinity;
   for (let i = 0; i < budget.warmupMinSteps || since(warmStart) < budget.warmupSec; i++) {
@@ -65,24 +62,54 @@ export function measure(step: () => void, budget: Budget): Timing {
     step();
     if (i > 0 || budget.warmupMinSteps === 1) fastest = Math.min(fastest, since(t0));
   }
-  const batch = Math.max(1, Math.ceil(budget.minSampleSec / Math.max(fastest, 1e-9)));
+  return Math.max(1, Math.ceil(budget.minSampleSec / Math.max(fastest, 1e-9)));
+}
 
+/** One sample: seconds per step over a batch. */
+function sample(step: () => void, batch: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < batch; i++) step();
+  return since(t0) / batch;
+}
+
+function timing(perStep: number[], batch: number): Timing {
+  return { medianSec: median(perStep), minSec: Math.min(...perStep), samples: perStep.length, batch, steps: perStep.length * batch };
+}
+
+/** Whether a cell that took `samples` samples in `spent` seconds has had its budget. */
+function done(samples: number, spent: number, budget: Budget): boolean {
+  return (samples >= budget.minSamples && spent >= budget.budgetSec) || (samples >= FLOOR_SAMPLES && spent >= budget.maxCellSec);
+}
+
+/**
+ * Warms `step` up, then times batches of steps until the budget is spent and `minSamples`
+ * batches are taken (a slow cell: at least 3 and `maxCellSec`); each batch gives one
+ * seconds-per-step sample.
+ */
+export function measure(step: () => void, budget: Budget): Timing {
+  const batch = warmUp(step, budget);
   const perStep: number[] = [];
   const start = process.hrtime.bigint();
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) step();
-    perStep.push(since(t0) / batch);
-    const spent = since(start);
-    const enough = perStep.length >= budget.minSamples && spent >= budget.budgetSec;
-    const slowEnough = perStep.length >= FLOOR_SAMPLES && spent >= budget.maxCellSec;
-    if (enough || slowEnough) break;
-  }
-  return {
-    medianSec: median(perStep),
-    minSec: Math.min(...perStep),
-    samples: perStep.length,
-    batch,
-    steps: perStep.length * batch,
-  };
+  do perStep.push(sample(step, batch));
+  while (!done(perStep.length, since(start), budget));
+  return timing(perStep, batch);
+}
+
+/**
+ * `measure` for two steps at once, their samples interleaved (a, b, a, b, ...) within one
+ * budget, so both see the same machine: a step and the bandwidth probe it is rated against.
+ * On a shared machine the memory bandwidth moves by up to 2x within a minute; a bound probed
+ * at another moment would rate the step against another machine.
+ */
+export function measurePaired(a: () => void, b: () => void, budget: Budget): { a: Timing; b: Timing } {
+  const batchA = warmUp(a, budget);
+  const batchB = warmUp(b, budget);
+  const perA: number[] = [];
+  const perB: number[] = [];
+  const start = process.hrtime.bigint();
+  do {
+    perA.push(sample(a, batchA));
+    perB.push(sample(b, batchB));
+  } while (!done(perA.length, since(start), budget));
+  return { a: timing(perA, batchA), b: timing(perB, batchB) };
 }

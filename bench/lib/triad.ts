@@ -10,7 +10,7 @@ import { sizeLabel } from './format.js';
 import { toRow, type Row } from './results.js';
 import { activate, type Runner } from './runners.js';
 import type { ThreadControl } from './threads.js';
-import { measure, type Budget } from './timing.js';
+import { measure, type Budget, type Timing } from './timing.js';
 
 /**
  * Bytes a triad moves per element: it reads b and c, and writes a, which it never reads, so the
@@ -20,9 +20,11 @@ import { measure, type Budget } from './timing.js';
 export const TRIAD_BYTES_PER_ELEMENT = 16;
 
 /**
- * Measures the triad per (element count, thread count): on first use, and again whenever a
- * suite asks (`reprobe`, at the end of each layout). The bound is the best of the probes, so a
- * probe that ran while other processes held the cores does not lower it.
+ * The triad per (element count, thread count). A native step is rated against a triad timed
+ * beside it (its samples interleaved with the step's, `measurePaired`), so both see the same
+ * machine; the references (JS, TensorFlow.js, one thread) against the best triad probed for the
+ * layout (on first use and again at its end). Every triad timed is kept (`all`), and the best
+ * per (element count, thread count) too (`rows`, the report's triad lines).
  */
 export class BandwidthProbe {
   /** The best triad per (element count, thread count), in the order first measured. */
@@ -50,49 +52,64 @@ export class BandwidthProbe {
     if (this.isa !== null && this.best.has(`${elements}/${threads}`)) this.reprobe(elements, threads, this.isa);
   }
 
-  private reprobe(elements: number, threads: number, isa: Isa): Row {
-    const key = `${elements}/${threads}`;
-    const row = this.probe(elements, threads, isa);
-    this.all.push(row);
-    const old = this.best.get(key);
-    if (!old) {
-      this.best.set(key, row);
-      this.rows.push(row);
-      return row;
+  /**
+   * A triad over `elements` elements, for timing beside a step (`measurePaired`). The buffers are
+   * kept for the last element count asked for (filled once: that faults the pages in).
+   */
+  triadStep(elements: number): () => void {
+    if (this.buffers?.elements !== elements) {
+      this.buffers = null; // let the previous ones go first
+      this.buffers = {
+        elements,
+        args: {
+          a: [new Float32Array(elements).fill(0)],
+          b: [new Float32Array(elements).fill(1)],
+          c: [new Float32Array(elements).fill(2)],
+          scalar: 0.5,
+        },
+      };
     }
-    if (row.gbPerSec > old.gbPerSec) {
-      this.best.set(key, row);
-      this.rows[this.rows.indexOf(old)] = row;
-      return row;
-    }
-    return old;
+    const binding = nativeBinding()!;
+    const args = this.buffers.args;
+    return () => binding.triad(args);
   }
 
-  private probe(elements: number, threads: number, isa: Isa): Row {
-    const runner: Runner = { label: `native/${isa}/t${threads}`, kind: 'native', isa, threads };
-    this.log(`  triad ${sizeLabel(elements)} ${runner.label}`);
-    activate(runner, this.control);
-    const binding = nativeBinding()!;
-    // Filling faults the pages in before timing; the values do not matter to the triad.
-    const args = {
-      a: [new Float32Array(elements).fill(0)] as [Float32Array],
-      b: [new Float32Array(elements).fill(1)] as [Float32Array],
-      c: [new Float32Array(elements).fill(2)] as [Float32Array],
-      scalar: 0.5,
-    };
-    const timing = measure(() => binding.triad(args), this.budget);
+  /** Records a triad timed with `threads` threads (a probe, or one paired with a step); returns its row. */
+  record(elements: number, threads: number, timing: Timing): Row {
+    const isa = this.isa!;
     const cell = {
       suite: 'triad',
       layout: sizeLabel(elements),
       optimizer: 'triad',
-      backend: runner.label,
-      kind: runner.kind,
+      backend: `native/${isa}/t${threads}`,
+      kind: 'native' as const,
       isa,
       threads,
       elements,
       tensors: 1,
       bytesPerStep: elements * TRIAD_BYTES_PER_ELEMENT,
     };
-    return toRow(cell, timing, null);
+    const row = toRow(cell, timing, null);
+    this.all.push(row);
+    const key = `${elements}/${threads}`;
+    const old = this.best.get(key);
+    if (!old) {
+      this.best.set(key, row);
+      this.rows.push(row);
+    } else if (row.gbPerSec > old.gbPerSec) {
+      this.best.set(key, row);
+      this.rows[this.rows.indexOf(old)] = row;
+    }
+    return row;
+  }
+
+  private buffers: { elements: number; args: { a: [Float32Array]; b: [Float32Array]; c: [Float32Array]; scalar: number } } | null = null;
+
+  private reprobe(elements: number, threads: number, isa: Isa): Row {
+    const runner: Runner = { label: `native/${isa}/t${threads}`, kind: 'native', isa, threads };
+    this.log(`  triad ${sizeLabel(elements)} ${runner.label}`);
+    activate(runner, this.control);
+    this.record(elements, threads, measure(this.triadStep(elements), this.budget));
+    return this.best.get(`${elements}/${threads}`)!;
   }
 }
