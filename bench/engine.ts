@@ -10,7 +10,7 @@
  * - handoff: Adam at 8K..512K elements, in cache, on one thread and on all: where threads
  *   start to pay (the engine's threshold, native/engine/pool.cc, is chosen from this).
  * - threads: Adam float32 at 16M elements and a triad at 16M, each on 1..cores threads (and
- *   cores + 1); Adam's fraction of the bound = (28 B/element over the triad's bandwidth at the
+ *   cores + 1), their batches taking turns (timePaired); Adam's fraction of the bound = (28 B/element over the triad's bandwidth at the
  *   same thread count) / Adam's time. Target: >= 85% with all threads.
  * - js: native Adam vs the JS backend at 4M elements, one thread. Target: >= 8x.
  * - multi-tensor: Adam over 2000 tensors of 512 elements in a ParameterArena, over 2000
@@ -19,8 +19,9 @@
  *   beforehand: the binding and the kernel, without the TypeScript layer). Target: arena
  *   within 1.3x of the one tensor.
  * - event loop: perf_hooks.monitorEventLoopDelay while stepAsync() steps 64M elements (Adam),
- *   and, for contrast, while step() does and while nothing runs (the machine's own jitter).
- *   Target: max delay under 5 ms during stepAsync.
+ *   and, for contrast, while step() does, while stepAsync() runs on one thread fewer (a core
+ *   left to the event loop) and while nothing runs (the machine's own jitter).
+ *   Target: max delay under 5 ms during stepAsync on all threads.
  * - memory: JS heap (after a full GC) and RSS over 10,000 steps in five windows (Adam over the
  *   2000 x 512 arena: step() and stepAsync() alternately). Target: no growth after the first
  *   window (the total is reported too).
@@ -72,6 +73,34 @@ function time(f: () => void, reps: number, samples: number): { median: number; m
   }
   per.sort((a, b) => a - b);
   return { median: per[per.length >> 1], min: per[0] };
+}
+
+/**
+ * Median and minimum milliseconds per call of f and of g, their batches taking turns (f, g, f,
+ * g, ...), so both see the same moments of a shared machine whose bandwidth moves from one
+ * minute to the next.
+ */
+function timePaired(f: () => void, g: () => void, reps: number, samples: number) {
+  for (let i = 0; i < Math.max(2, reps >> 2); i++) {
+    f();
+    g();
+  }
+  const perF: number[] = [];
+  const perG: number[] = [];
+  const batch = (h: () => void, into: number[]) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) h();
+    into.push(Number(process.hrtime.bigint() - t0) / 1e6 / reps);
+  };
+  for (let s = 0; s < samples; s++) {
+    batch(f, perF);
+    batch(g, perG);
+  }
+  const stats = (per: number[]) => {
+    per.sort((a, b) => a - b);
+    return { median: per[per.length >> 1], min: per[0] };
+  };
+  return { f: stats(perF), g: stats(perG) };
 }
 
 async function timeAsync(f: () => Promise<unknown>, reps: number, samples: number) {
@@ -141,8 +170,9 @@ const targets: { name: string; value: number; target: string; met: boolean }[] =
     setNumThreads(t);
     const reps = quick ? 3 : 8;
     const samples = quick ? 3 : 7;
-    const tr = time(() => binding.triad(triad), reps, samples).median;
-    const ad = time(() => opt.step(), reps, samples).median;
+    const paired = timePaired(() => binding.triad(triad), () => opt.step(), reps, samples);
+    const tr = paired.f.median;
+    const ad = paired.g.median;
     const triadGBs = (n * TRIAD_BYTES) / tr / 1e6;
     const adamGBs = (n * ADAM_BYTES) / ad / 1e6;
     const boundMs = (n * ADAM_BYTES) / triadGBs / 1e6;
@@ -318,11 +348,17 @@ const targets: { name: string; value: number; target: string; met: boolean }[] =
   };
   const asyncRun = await monitor(() => opt.stepAsync());
   const syncRun = await monitor(() => opt.step());
+  let spareCore: Awaited<ReturnType<typeof monitor>> | undefined;
+  if (cores > 1) {
+    setNumThreads(cores - 1);
+    spareCore = await monitor(() => opt.stepAsync());
+    setNumThreads(defaultThreads);
+  }
   // The same loop with nothing to do but wait as long as a step takes: the machine's own jitter.
   const idle = await monitor(() => new Promise((r) => setTimeout(r, asyncRun.stepMs)));
-  results.eventLoop = { elements: n, threads: getNumThreads(), stepAsync: asyncRun, step: syncRun, idle };
-  log(`event loop, 64M: stepAsync ${asyncRun.stepMs.toFixed(0)} ms/step, max delay ${asyncRun.maxDelayMs.toFixed(2)} ms (p99 ${asyncRun.p99DelayMs.toFixed(2)}); step ${syncRun.stepMs.toFixed(0)} ms/step, max delay ${syncRun.maxDelayMs.toFixed(1)} ms; idle max ${idle.maxDelayMs.toFixed(2)} ms`);
-  targets.push({ name: 'max event-loop delay during stepAsync over 64M (ms)', value: asyncRun.maxDelayMs, target: '< 5', met: asyncRun.maxDelayMs < 5 });
+  results.eventLoop = { elements: n, threads: getNumThreads(), stepAsync: asyncRun, step: syncRun, stepAsyncOneThreadFewer: spareCore, idle };
+  log(`event loop, 64M: stepAsync ${asyncRun.stepMs.toFixed(0)} ms/step, max delay ${asyncRun.maxDelayMs.toFixed(2)} ms (p99 ${asyncRun.p99DelayMs.toFixed(2)}); step ${syncRun.stepMs.toFixed(0)} ms/step, max delay ${syncRun.maxDelayMs.toFixed(1)} ms; ${spareCore ? `stepAsync on ${cores - 1} thread(s) ${spareCore.stepMs.toFixed(0)} ms/step, max delay ${spareCore.maxDelayMs.toFixed(2)} ms (p99 ${spareCore.p99DelayMs.toFixed(2)}); ` : ''}idle max ${idle.maxDelayMs.toFixed(2)} ms`);
+  targets.push({ name: `max event-loop delay during stepAsync over 64M (ms; idle loop's max in this run ${idle.maxDelayMs.toFixed(2)})`, value: asyncRun.maxDelayMs, target: '< 5', met: asyncRun.maxDelayMs < 5 });
 }
 
 results.targets = targets;
