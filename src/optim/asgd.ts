@@ -84,7 +84,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
 
   /** PyTorch starts eta as a float32 tensor of the group's lr, mu as 1. */
   protected override initialState(group: ParamGroup<ASGDOptions>, p: ParamLike): ParamState {
-    return { ...freshState(p, 'ax'), eta: Math.fround(group.lr), mu: 1 };
+    return Object.assign(freshState(p, 'ax'), { eta: Math.fround(group.lr), mu: 1 });
   }
 
   protected stepGroup(group: ParamGroup<ASGDOptions>, step: GroupStep): void {

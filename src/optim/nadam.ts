@@ -98,7 +98,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
   }
 
   protected override initialState(_group: ParamGroup<NAdamOptions>, p: ParamLike): ParamState {
-    return { ...freshState(p, 'exp_avg', 'exp_avg_sq'), mu_product: 1 };
+    return Object.assign(freshState(p, 'exp_avg', 'exp_avg_sq'), { mu_product: 1 });
   }
 
   protected stepGroup(group: ParamGroup<NAdamOptions>, step: GroupStep): void {
