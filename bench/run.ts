@@ -72,7 +72,7 @@ function printHeader(revision: string | null, machine: MachineInfo, cli: CliOpti
     `  mode      ${cli.mode}: per cell warm-up >= ${cli.budget.warmupMinSteps} steps/${cli.budget.warmupSec} s, then >= ${cli.budget.minSamples} samples/${cli.budget.budgetSec} s ` +
       `(>= 3 samples/${cli.budget.maxCellSec} s when slow); median time per step`,
     `  bytes     per element (reads + writes): ${cli.optimizers.map((o) => `${o.name} ${typeof o.bytesPerElement === 'number' ? o.bytesPerElement : 'by shape'}`).join(', ')};`,
-    `            triad ${TRIAD_BYTES_PER_ELEMENT} (reads b, c; a read for ownership, then written); bound = best triad GB/s at the same size and thread count (probed before and after each layout)`,
+    `            triad ${TRIAD_BYTES_PER_ELEMENT} (reads b, c; a read for ownership, then written); bound: for a native cell, a triad of the same size and thread count timed beside it (their samples take turns); for the references, the best triad of the layout (probed before and after it)`,
     '',
   ];
   console.log(lines.join('\n'));
