@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { clipGradNorm, getNumThreads, getTotalNorm, Parameter, setNumThreads } from '../src/index.js';
+import { Adam, clipGradNorm, getNumThreads, getTotalNorm, Parameter, setNumThreads } from '../src/index.js';
 import { nativeBinding } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 import { firstDifference, runBytes } from './helpers/bytes.js';
@@ -157,6 +157,45 @@ describe.each(nativeTargets)('$name on 1, 2 and 3 threads', (target) => {
       const out = new Float64Array(1);
       nativeBinding()!.norms({ tensors: [x], norm_type: Infinity, out });
       expect(out[0]).toBeNaN();
+    }
+    setNumThreads(DEFAULT_THREADS);
+  });
+});
+
+describe('large groups (chunks capped at 1M elements, a yield between them)', () => {
+  // 9.5M elements in two tensors: on 2 or 3 threads the engine cuts them into chunks of its
+  // maximum size (1M elements, native/engine/pool.cc), more than the 4 per thread it starts
+  // from, with a chunk boundary inside each tensor. One step of Adam and the norms must give
+  // the same bytes as on one thread.
+  const SIZES_LARGE = [5_000_003, 4_500_001];
+  const fill = (n: number, seed: number) => {
+    const a = new Float32Array(n);
+    let x = seed >>> 0;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      a[i] = x / 2 ** 31 - 1;
+    }
+    return a;
+  };
+  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const init = SIZES_LARGE.map((n, j) => fill(n, 11 + j));
+  const grads = SIZES_LARGE.map((n, j) => fill(n, 21 + j));
+
+  it.runIf(nativeBinding() !== null)('Adam and the norms give the same bytes on 1, 2 and 3 threads', () => {
+    useDefault();
+    const results = THREADS.map((n) => {
+      setNumThreads(n);
+      const params = init.map((x, j) => new Parameter(x.slice(), { grad: grads[j] }));
+      const opt = new Adam(params, { lr: 1e-2, weightDecay: 0.1 });
+      opt.step();
+      opt.step();
+      const norms = new Float64Array(params.length);
+      nativeBinding()!.norms({ tensors: params.map((p) => p.data), norm_type: 2, out: norms });
+      return { data: params.map((p) => p.data), norms: Array.from(norms) };
+    });
+    for (const r of results.slice(1)) {
+      r.data.forEach((d, j) => expect(firstDifference(bytes(d), bytes(results[0].data[j])), `tensor ${j}`).toBe(-1));
+      expect(r.norms).toEqual(results[0].norms);
     }
     setNumThreads(DEFAULT_THREADS);
   });
