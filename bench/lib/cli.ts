@@ -38,7 +38,7 @@ export interface CliOptions {
 
 export const USAGE = `usage: tsx bench/run.ts [options]
 
-  --quick                     quick mode (npm start): fewer sizes, best ISA, Adam on tfjs, shorter budget
+  --quick                     quick mode (npm run bench:quick): fewer sizes, best ISA, Adam on tfjs, shorter budget
   --suites sweep,tensors,gpt2 suites to run (full: all; quick: sweep,tensors)
   --optimizers Adam,SGD       optimizers (default: all of bench/optimizers.ts)
   --sizes 1K,4M,64M           sweep sizes (full: 1K..64M in powers of 4; quick: 4K,256K,4M,16M)
