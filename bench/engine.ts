@@ -10,7 +10,7 @@
  * - handoff: Adam at 8K..512K elements, in cache, on one thread and on all: where threads
  *   start to pay (the engine's threshold, native/engine/pool.cc, is chosen from this).
  * - threads: Adam float32 at 16M elements and a triad at 16M, each on 1..cores threads (and
- *   cores + 1), their batches taking turns (timePaired); Adam's fraction of the bound = (28 B/element over the triad's bandwidth at the
+ *   cores + 1), their batches taking turns (timeTurns); Adam's fraction of the bound = (28 B/element over the triad's bandwidth at the
  *   same thread count) / Adam's time. Target: >= 85% with all threads.
  * - js: native Adam vs the JS backend at 4M elements, one thread. Target: >= 8x.
  * - multi-tensor: Adam over 2000 tensors of 512 elements in a ParameterArena, over 2000
@@ -62,58 +62,31 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 const log = (...a: unknown[]) => console.error(...a);
 
-/** Median and minimum milliseconds per call of f, over `samples` batches of `reps` calls. */
-function time(f: () => void, reps: number, samples: number): { median: number; min: number } {
-  for (let i = 0; i < Math.max(2, reps >> 2); i++) f();
-  const per: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < reps; i++) f();
-    per.push(Number(process.hrtime.bigint() - t0) / 1e6 / reps);
-  }
-  per.sort((a, b) => a - b);
-  return { median: per[per.length >> 1], min: per[0] };
-}
+type Stats = { median: number; min: number };
 
 /**
- * Median and minimum milliseconds per call of f and of g, their batches taking turns (f, g, f,
- * g, ...), so both see the same moments of a shared machine whose bandwidth moves from one
- * minute to the next.
+ * Median and minimum milliseconds per call of each function, over `samples` batches of `reps`
+ * calls each, the functions' batches taking turns (f, g, f, g, ...) so that all of them see the
+ * same moments of a shared machine whose bandwidth moves from one minute to the next.
  */
-function timePaired(f: () => void, g: () => void, reps: number, samples: number) {
-  for (let i = 0; i < Math.max(2, reps >> 2); i++) {
-    f();
-    g();
-  }
-  const perF: number[] = [];
-  const perG: number[] = [];
-  const batch = (h: () => void, into: number[]) => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < reps; i++) h();
-    into.push(Number(process.hrtime.bigint() - t0) / 1e6 / reps);
-  };
+function timeTurns(fs: (() => void)[], reps: number, samples: number): Stats[] {
+  for (let i = 0; i < Math.max(2, reps >> 2); i++) for (const f of fs) f();
+  const per = fs.map((): number[] => []);
   for (let s = 0; s < samples; s++) {
-    batch(f, perF);
-    batch(g, perG);
+    fs.forEach((f, k) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < reps; i++) f();
+      per[k].push(Number(process.hrtime.bigint() - t0) / 1e6 / reps);
+    });
   }
-  const stats = (per: number[]) => {
-    per.sort((a, b) => a - b);
-    return { median: per[per.length >> 1], min: per[0] };
-  };
-  return { f: stats(perF), g: stats(perG) };
+  return per.map((p) => {
+    p.sort((a, b) => a - b);
+    return { median: p[p.length >> 1], min: p[0] };
+  });
 }
 
-async function timeAsync(f: () => Promise<unknown>, reps: number, samples: number) {
-  for (let i = 0; i < 2; i++) await f();
-  const per: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < reps; i++) await f();
-    per.push(Number(process.hrtime.bigint() - t0) / 1e6 / reps);
-  }
-  per.sort((a, b) => a - b);
-  return { median: per[per.length >> 1], min: per[0] };
-}
+/** Median and minimum milliseconds per call of f, over `samples` batches of `reps` calls. */
+const time = (f: () => void, reps: number, samples: number): Stats => timeTurns([f], reps, samples)[0];
 
 /** A float32 buffer of n elements with values in [-1, 1) (touched, so its pages are real). */
 function filled(n: number, seed: number): Float32Array {
@@ -170,9 +143,7 @@ const targets: { name: string; value: number; target: string; met: boolean }[] =
     setNumThreads(t);
     const reps = quick ? 3 : 8;
     const samples = quick ? 3 : 7;
-    const paired = timePaired(() => binding.triad(triad), () => opt.step(), reps, samples);
-    const tr = paired.f.median;
-    const ad = paired.g.median;
+    const [tr, ad] = timeTurns([() => binding.triad(triad), () => opt.step()], reps, samples).map((t) => t.median);
     const triadGBs = (n * TRIAD_BYTES) / tr / 1e6;
     const adamGBs = (n * ADAM_BYTES) / ad / 1e6;
     const boundMs = (n * ADAM_BYTES) / triadGBs / 1e6;

@@ -206,6 +206,11 @@ constexpr size_t kChunksPerThread = 4;
 constexpr size_t kMaxChunkElements = size_t{1} << 20;
 constexpr size_t kYieldElements = size_t{1} << 18;
 
+// After a chunk of `elements` elements: yields the core when the chunk was a large one.
+inline void yield_after(size_t elements) {
+  if (elements >= kYieldElements) std::this_thread::yield();
+}
+
 struct ChunkJob {
   size_t num_tensors;
   const size_t* numel;
@@ -228,7 +233,7 @@ void run_chunk(const void* p, size_t c) {
     }
     base = end;
   }
-  if (hi - lo >= kYieldElements) std::this_thread::yield();
+  yield_after(hi - lo);
 }
 
 struct BlockJob {
@@ -253,7 +258,7 @@ void run_block_chunk(const void* p, size_t c) {
     }
     first += nb;
   }
-  if ((hi - lo) * kReduceBlock >= kYieldElements) std::this_thread::yield();
+  yield_after((hi - lo) * kReduceBlock);
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 /** A small seeded generator (mulberry32 + Box-Muller), so every test sees the same numbers. */
-export function rng(seed: number): { uniform(): number; normal(): number; normals(n: number, scale?: number): Float32Array } {
+export function rng(seed: number): {
+  uniform(): number;
+  normal(): number;
+  normals(n: number, scale?: number): Float32Array;
+  uniforms(n: number): Float32Array;
+} {
   let a = seed >>> 0;
   const uniform = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -17,5 +22,11 @@ export function rng(seed: number): { uniform(): number; normal(): number; normal
     for (let i = 0; i < n; i++) out[i] = normal() * scale;
     return out;
   };
-  return { uniform, normal, normals };
+  /** n values in [-1, 1): cheaper than normals for large buffers. */
+  const uniforms = (n: number) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = 2 * uniform() - 1;
+    return out;
+  };
+  return { uniform, normal, normals, uniforms };
 }
