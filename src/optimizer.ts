@@ -161,10 +161,17 @@ export abstract class Optimizer<O extends object> {
   /** The live parameter groups, in order. */
   readonly paramGroups: ParamGroup<O>[] = [];
   /**
-   * Per-parameter state, created at a parameter's first step. Read it at any time, and write
-   * into its buffers in place. Changes the next step takes into account: `set`, `delete` and
-   * `clear` on the Map, and, in a state object, a buffer or number replaced, added or deleted
-   * (`state.get(p)!.step = 0`). Not while a `stepAsync()` runs.
+   * Per-parameter state, created at a parameter's first step. Read it at any time through the
+   * Map's own methods (`get`, iteration, `forEach`, ...), and write into its buffers in place.
+   * Changes the next step takes into account: `set`, `delete` and `clear` on the Map, and, in a
+   * state object, a buffer or number replaced, added or deleted (`state.get(p)!.step = 0`). Not
+   * while a `stepAsync()` runs.
+   *
+   * While no state of a group has been handed out by the Map, a step counts the group's steps
+   * once (the states' counts are equal) and writes them into the states when the Map is next
+   * read, so a step over thousands of tensors does not visit each state (src/optim/state.ts).
+   * The Map's methods, `console.log` and `stateDict()` always show them up to date; a
+   * `structuredClone(opt.state)` or `Map.prototype` methods called on it directly may not.
    */
   readonly state: Map<ParamLike, ParamState> = new StateMap();
 
@@ -257,6 +264,11 @@ export abstract class Optimizer<O extends object> {
     return loss;
   }
 
+  /** @internal `state` as the library reads and writes it (without handing its states out: see `StateMap`). */
+  protected get stateMap(): StateMap {
+    return this.state as StateMap;
+  }
+
   /** Whether a `stepAsync()` of this optimizer is running. */
   get stepInFlight(): boolean {
     return this.inFlight;
@@ -278,7 +290,7 @@ export abstract class Optimizer<O extends object> {
   private stepOneGroup(group: ParamGroup<O>, gi: number): void {
     this.validate(group, `paramGroups[${gi}].`);
     const lists = this.lists(group);
-    const states = this.state as StateMap;
+    const states = this.stateMap;
     const kept = (plansReused() && this.plans.get(group)) || [];
     for (let k = 0; k < kept.length; k++) {
       const reused = kept[k];
@@ -304,6 +316,7 @@ export abstract class Optimizer<O extends object> {
         lists,
         initialState: (p) => this.initialState(group, p, lists),
         tensorInfo: (params) => this.tensorInfo(params),
+        shared: this.sharesParams(group),
       },
       group,
     );
@@ -311,6 +324,13 @@ export abstract class Optimizer<O extends object> {
     if (!plan.reusable || !plansReused()) return;
     const live = kept.filter((p) => !p.stale).slice(0, PLANS_PER_GROUP - 1);
     this.plans.set(group, [plan, ...live]);
+  }
+
+  /** Whether a parameter of `group` is also in another group (which `addParamGroup` refuses, but a hand-edited list may do). */
+  private sharesParams(group: ParamGroup<O>): boolean {
+    if (this.paramGroups.length < 2) return false;
+    const mine = new Set(group.params);
+    return this.paramGroups.some((g) => g !== group && g.params.some((p) => mine.has(p)));
   }
 
   private stepPlanned(group: ParamGroup<O>, plan: GroupPlan, mode: 1 | 2): void {
@@ -417,7 +437,7 @@ export abstract class Optimizer<O extends object> {
       return { ...out, params };
     });
     const state: StateDict['state'] = {};
-    for (const [p, s] of this.state) {
+    for (const [p, s] of this.stateMap.peekEntries()) {
       // State of a parameter no group holds any more (removed from its group's list by hand) has
       // no position to be saved under: it is left out.
       if (!index.has(p)) continue;
@@ -510,7 +530,7 @@ export abstract class Optimizer<O extends object> {
     for (const [p, s] of newState) {
       // Buffers of arena parameters go back into the arena (in place where they were): those of
       // the parameter's own length (Adafactor's row and column factors have no room there).
-      const current = this.state.get(p);
+      const current = this.stateMap.peek(p);
       for (const { key, kind, length } of this.spec.state) {
         const v = s[key];
         const perElement = length !== 'all' && v instanceof Float32Array && v.length === p.data.length;
@@ -518,6 +538,6 @@ export abstract class Optimizer<O extends object> {
       }
     }
     this.state.clear();
-    for (const [p, s] of newState) this.state.set(p, s);
+    for (const [p, s] of newState) this.stateMap.store(p, s);
   }
 }

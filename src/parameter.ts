@@ -23,9 +23,22 @@ export interface ParameterOptions {
 }
 
 /**
+ * Assignments to any Parameter's `data` or `grad`, counted: a step plan (src/optim/plan.ts) over
+ * Parameters tells with one compare that none of them was given another buffer since it last
+ * looked, instead of reading every parameter's two fields at every step.
+ */
+let writes = 0;
+
+/** @internal How many times a Parameter's `data` or `grad` has been assigned. */
+export function parameterWrites(): number {
+  return writes;
+}
+
+/**
  * A parameter: `data` plus `grad`, with an optional shape and name. The optimizers update
  * `data` in place from `grad`; your backward pass writes `grad` (zeroed by
- * `optimizer.zeroGrad()`).
+ * `optimizer.zeroGrad()`). Assigning `data` or `grad` another buffer is fine at any time
+ * between steps (both are accessors: the optimizers' step plans learn of it from a counter).
  *
  * @example
  * ```ts
@@ -37,8 +50,8 @@ export interface ParameterOptions {
  * ```
  */
 export class Parameter implements ParamLike {
-  data: Float32Array;
-  grad: Float32Array | null;
+  #data: Float32Array;
+  #grad: Float32Array | null;
   /** The logical shape (row-major): `options.shape`, or `[length]`. */
   readonly shape: readonly number[];
   /** `options.name`, if given. */
@@ -54,21 +67,46 @@ export class Parameter implements ParamLike {
     } else if (!(data instanceof Float32Array)) {
       throw new TypeError('Expected a Float32Array or a length for Parameter');
     }
-    this.data = data;
+    this.#data = data;
     const grad = options.grad ?? true;
     if (grad instanceof Float32Array) {
       if (grad.length !== data.length) {
         throw new RangeError(`Expected a grad of length ${data.length} for Parameter but received ${grad.length}`);
       }
-      this.grad = grad;
+      this.#grad = grad;
     } else {
-      this.grad = grad ? new Float32Array(data.length) : null;
+      this.#grad = grad ? new Float32Array(data.length) : null;
     }
     this.shape = options.shape ? [...options.shape] : [data.length];
     if (this.shape.reduce((a, b) => a * b, 1) !== data.length) {
       throw new RangeError(`Expected a shape with ${data.length} elements for Parameter but received [${this.shape.join(', ')}]`);
     }
     this.name = options.name;
+  }
+
+  /** The values the optimizer updates in place. */
+  get data(): Float32Array {
+    return this.#data;
+  }
+
+  set data(data: Float32Array) {
+    this.#data = data;
+    writes++;
+  }
+
+  /** The gradient, or null (the parameter is then skipped by `step()`). */
+  get grad(): Float32Array | null {
+    return this.#grad;
+  }
+
+  set grad(grad: Float32Array | null) {
+    this.#grad = grad;
+    writes++;
+  }
+
+  /** How `console.log` and `util.inspect` show it: its fields, data and grad included. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `Parameter ${inspect({ data: this.#data, grad: this.#grad, shape: this.shape, name: this.name }, options)}`;
   }
 
   /** A parameter holding a float32 copy of `values`. */

@@ -14,14 +14,13 @@ import { reusePlans } from '../src/optim/plan.js';
 import { Adam, Parameter, ParameterArena, SGD, type Optimizer, type ParamLike } from '../src/index.js';
 import { runBytes } from './helpers/bytes.js';
 import { optimDb } from './helpers/optim-db.js';
+import { planOf } from './helpers/plans.js';
 import { scenarioBytes, SCENARIO_STEPS } from './helpers/plan-scenario.js';
 import { allTargets, jsTarget, nativeTargets, useDefault } from './helpers/targets.js';
 
 afterAll(useDefault);
 afterEach(() => reusePlans(true));
 
-/** The plan a group stepped with last (private to the optimizer). */
-const planOf = (opt: Optimizer<object>, group = 0) => (opt as unknown as { plans: WeakMap<object, unknown[]> }).plans.get(opt.paramGroups[group])?.[0];
 
 describe.each(allTargets)('$name: reused plans give the bytes of plans rebuilt at every step', (target) => {
   it.each(optimDb.map((c) => [c.name, c] as const))('%s', (_name, c) => {

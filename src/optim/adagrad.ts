@@ -70,7 +70,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   /** Adds a group (see `Optimizer.addParamGroup`) and creates its parameters' state, as PyTorch's constructor does. */
   override addParamGroup(group: ParamGroupInput<AdagradOptions>): void {
     super.addParamGroup(group);
-    for (const p of this.paramGroups[this.paramGroups.length - 1].params) this.state.set(p, this.newState(p));
+    for (const p of this.paramGroups[this.paramGroups.length - 1].params) this.stateMap.store(p, this.newState(p));
   }
 
   protected validate(o: AdagradOptions, prefix: string): void {

@@ -11,29 +11,47 @@
  * arrays that depend on the parameters alone (`tensorInfo`), and, for an elementwise kernel,
  * which tensors are contiguous in every list, merged once into ranges (src/coalesce.ts).
  *
- * Checked at each step, before anything runs (a few ns per parameter, in two passes):
+ * Checked at each step, before anything runs:
  * - the optimizer's `state` Map was not changed through set, delete or clear (`StateMap`);
  * - `lists(group)` (what the options make the kernel take: amsgrad, momentum, centered) is the same;
  * - `group.params` holds the same parameters, each with the same `data`, and a gradient where
- *   it had one (null where it had none); a gradient replaced by another (a backward pass that
- *   allocates new ones) makes the plan take the new ones, checked as at the build, and merge
- *   the lists again (which reads each gradient's offset: about 20 ns per parameter);
+ *   it had one (null where it had none). When every member is a `Parameter`, whose `data` and
+ *   `grad` are accessors that count assignments (`parameterWrites`), and none was assigned
+ *   since the plan last looked, the same members suffice: no parameter's fields are read. A
+ *   gradient replaced by another (a backward pass that allocates new ones) makes the plan take
+ *   the new ones, checked as at the build, and merge the lists again (which reads each
+ *   gradient's offset: about 20 ns per parameter);
  * - the ArrayBuffers behind merged ranges kept their length (none was detached or resized);
- * - every state still holds the buffers the step uses (none replaced or deleted by hand), and
- *   its numbers (`step`, NAdam's `mu_product`, ...) are read: when they are equal across the
- *   group, the per-tensor scalars are computed once, from one state, and the merged ranges are
- *   passed with that one tensor's scalars; otherwise per tensor, as before.
+ * - the states: unless the plan holds them (below), every state still holds the buffers the
+ *   step uses (none replaced or deleted by hand), and its numbers (`step`, NAdam's
+ *   `mu_product`, ...) are read: when they are equal across the group, the per-tensor scalars
+ *   are computed once, from one state, and the merged ranges are passed with that one tensor's
+ *   scalars; otherwise per tensor, as before.
+ *
+ * Holding the states' numbers. Touching every parameter and state object at every step costs
+ * tens of microseconds for a few thousand tensors whose objects the kernel has pushed out of the
+ * caches, more than the rest of the step's bookkeeping together. So when the states' numbers are
+ * equal, the plan is kept, and the Map never handed out any of its states (`StateMap`: no one
+ * but the optimizer can have changed them), the plan counts the step in one object of its own
+ * (its shadow) instead of in each state, and registers with the Map, which has it write the
+ * numbers back into the states (`release`) before anything reads or changes a state through
+ * the Map. While it holds them, its check reads no state. Before a plan that does not hold reads
+ * its states, the plans of its group write theirs back (`sync(group)`); a group that shares a
+ * parameter with another (a list edited by hand) never holds and has every holder write back.
+ *
  * A group keeps its last two plans (parameters that take turns without a gradient find one
- * for each turn); when neither holds, a new one is built. A step made with a reused plan that
+ * for each turn); when neither applies, a new one is built. A step made with a reused plan that
  * throws before its kernel ran is redone from scratch, so errors are those of a step without a
- * plan. Not checked:
- * a parameter's `shape` (readonly; read when the plan is built, by LARS and Adafactor).
+ * plan. Not checked: a parameter's `shape` (readonly; read when the plan is built, by LARS and
+ * Adafactor); a Parameter's `data` or `grad` redefined on the object itself after the plan was
+ * built (`Object.defineProperty`); and `Map.prototype` methods or `structuredClone` applied to
+ * the state Map directly, which bypass the StateMap and may see numbers not yet written back.
  */
 import { kernels, type Kernels } from '../backend.js';
 import { callMerged, contiguity, joinsInto, mergeCached, mergeRuns, pickRuns, runStarts, type RunCache } from '../coalesce.js';
 import type { ParamGroup, ParamState, StateEntrySpec } from '../optimizer.js';
-import type { ParamLike } from '../parameter.js';
-import { commitState, stateBuffer, type StateMap } from './state.js';
+import { Parameter, parameterWrites, type ParamLike } from '../parameter.js';
+import { anyExposed, commitState, exposureCount, stateBuffer, type Holder, type StateMap } from './state.js';
 
 /**
  * How one of the kernel's buffer lists comes from the parameters' states (an optimizer's
@@ -134,6 +152,44 @@ function stateCheck(buffers: readonly string[], numbers: readonly string[]): Sta
   return check;
 }
 
+/** Writes `from`'s number entries into every state (a holding plan's `release`). */
+type NumbersCopy = (states: readonly ParamState[], from: ParamState) => void;
+
+const copies = new Map<string, NumbersCopy>();
+
+/** The numbers copy for these keys, compiled once per set of keys, as `stateCheck`. */
+function numbersCopy(numbers: readonly string[]): NumbersCopy {
+  const id = JSON.stringify(numbers);
+  let copy = copies.get(id);
+  if (!copy) {
+    const at = (key: string) => `[${JSON.stringify(key)}]`;
+    const body = [
+      ...numbers.map((key, k) => `const n${k} = from${at(key)};`),
+      'for (let i = 0; i < states.length; i++) {',
+      '  const s = states[i];',
+      ...numbers.map((key, k) => `  s${at(key)} = n${k};`),
+      '}',
+    ].join('\n');
+    try {
+      copy = new Function('states', 'from', body) as NumbersCopy;
+    } catch {
+      copy = (states, from) => {
+        for (const s of states) for (const key of numbers) s[key] = from[key];
+      };
+    }
+    copies.set(id, copy);
+  }
+  return copy;
+}
+
+/**
+ * Whether assigning `p.data` or `p.grad` is counted (`parameterWrites`): a Parameter whose two
+ * fields are its class's accessors.
+ */
+function watched(p: ParamLike): boolean {
+  return p instanceof Parameter && !Object.hasOwn(p, 'data') && !Object.hasOwn(p, 'grad');
+}
+
 /** What a plan takes from its optimizer, for one group. */
 export interface PlanSource {
   /** The optimizer's name (`Adam`), for messages. */
@@ -149,6 +205,8 @@ export interface PlanSource {
   initialState(p: ParamLike): ParamState;
   /** Per-tensor arrays that depend on the stepped parameters alone (their shapes). */
   tensorInfo(params: readonly ParamLike[]): Record<string, PerTensor>;
+  /** Whether a parameter of the group is also in another group (put there by hand). */
+  shared: boolean;
 }
 
 /** What an optimizer's `stepGroup` gets: the group's states and its one kernel call. */
@@ -197,7 +255,7 @@ export function plansReused(): boolean {
 const isPerTensor = (v: unknown): v is PerTensor => v instanceof Float64Array || v instanceof Uint8Array;
 
 /** One group's step plan (see the file's comment). */
-export class GroupPlan implements GroupStep {
+export class GroupPlan implements GroupStep, Holder {
   states: readonly ParamState[] = [];
   readonly info: Record<string, PerTensor>;
   /** The stepped parameters' count. */
@@ -209,8 +267,29 @@ export class GroupPlan implements GroupStep {
   /** 1 when the states' numbers are equal, 2 when not (as `check`), at build. */
   readonly uniformity: 1 | 2;
 
+  readonly scope: object;
+  /** What `sync` is given before this plan reads its states: its group, or nothing (every holder) when it shares parameters. */
+  private readonly mine: object | undefined;
   private readonly lists: Lists;
   private readonly version: number;
+  /** Every member is a Parameter (`watched`): unless `parameterWrites()` moved, none has another data or grad. */
+  private readonly watchedParams: boolean;
+  /** `parameterWrites()` when the members' fields were last read. */
+  private paramWrites: number;
+  /**
+   * The states' numbers while this plan holds them (`holding`): equal across the states, one
+   * copy standing for all, counted here instead of in each state until `release`.
+   */
+  private shadow: ParamState;
+  private readonly shadowStates: ParamState[];
+  /** True while the numbers of the states are the shadow's, not their own (registered with the StateMap). */
+  private holding = false;
+  /** Whether this step counts in the shadow (set by `check` and the build). */
+  private counting = false;
+  /** Whether a state of the plan was ever handed out, as of `exposureCount()` = `scannedAt`. */
+  private exposed = false;
+  private scannedAt = -1;
+  private readonly copyNumbers: NumbersCopy;
   private readonly members: ParamLike[] = [];
   private readonly gradOf: unknown[] = [];
   private readonly dataOf: unknown[] = [];
@@ -244,10 +323,14 @@ export class GroupPlan implements GroupStep {
 
   constructor(private readonly source: PlanSource, group: ParamGroup<object>) {
     const { name, groupIndex, state, lists } = source;
+    this.scope = group;
+    this.mine = source.shared ? undefined : group;
     this.lists = lists;
     this.version = state.version;
+    this.paramWrites = parameterWrites();
     const grads: Float32Array[] = [];
     const list = group.params;
+    this.watchedParams = list.every(watched);
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       const g = p.grad;
@@ -267,7 +350,8 @@ export class GroupPlan implements GroupStep {
     }
     const n = (this.count = this.stepped.length);
     this.info = source.tensorInfo(this.stepped);
-    const existing = this.stepped.map((p) => state.get(p));
+    // (`peek` has every holder of the Map write its numbers back first.)
+    const existing = this.stepped.map((p) => state.peek(p));
     const all = (this.all = existing.map((s, i) => s ?? source.initialState(this.stepped[i])));
     // One pass per list over the states: complete them (on a copy of a stored state: a refused
     // step must leave it as it was), and take what the step reads and what the kernel gets.
@@ -304,6 +388,10 @@ export class GroupPlan implements GroupStep {
     this.reusable = this.fresh.length === 0;
     this.stateCheck = stateCheck(read, source.keys.numbers);
     this.uniformity = this.stateCheck(all, this.seen) === 2 ? 2 : 1;
+    this.copyNumbers = numbersCopy(source.keys.numbers);
+    this.shadow = { ...all[0] };
+    this.shadowStates = [this.shadow];
+    this.counting = this.mayHold(this.uniformity);
 
     this.views = Object.values(this.unmerged).filter((l): l is Float32Array[] => l !== null);
     // Which tensors join in every list but grads, which change more often than the others
@@ -373,26 +461,65 @@ export class GroupPlan implements GroupStep {
     const members = this.members;
     const n = members.length;
     if (list.length !== n) return 0;
-    const gradOf = this.gradOf;
-    const dataOf = this.dataOf;
-    let regrad = false;
-    for (let i = 0; i < n; i++) {
-      const p = list[i];
-      if (p !== members[i] || p.data !== dataOf[i]) return 0;
-      if (p.grad !== gradOf[i]) {
-        // Another gradient where there was one: only the grads list changes.
-        if (p.grad == null || gradOf[i] == null) return 0;
-        regrad = true;
+    const writes = parameterWrites();
+    if (this.watchedParams && writes === this.paramWrites) {
+      // No Parameter was given another data or grad: the same members suffice.
+      for (let i = 0; i < n; i++) if (list[i] !== members[i]) return 0;
+    } else {
+      const gradOf = this.gradOf;
+      const dataOf = this.dataOf;
+      let regrad = false;
+      for (let i = 0; i < n; i++) {
+        const p = list[i];
+        if (p !== members[i] || p.data !== dataOf[i]) return 0;
+        if (p.grad !== gradOf[i]) {
+          // Another gradient where there was one: only the grads list changes.
+          if (p.grad == null || gradOf[i] == null) return 0;
+          regrad = true;
+        }
       }
+      if (regrad && !this.takeGrads()) return 0;
+      this.paramWrites = writes;
     }
-    if (regrad && !this.takeGrads()) return 0;
     for (let b = 0; b < this.buffers.length; b++) if (this.buffers[b].byteLength !== this.byteLengths[b]) return 0;
-    return this.stateCheck(this.all, this.seen);
+    // Holding: no one but this plan changed the states since it last read them.
+    if (this.holding) {
+      this.counting = true;
+      return 1;
+    }
+    // Anything else may have: read them all (numbers held by the group's other plan written back first).
+    state.sync(this.mine);
+    const mode = this.stateCheck(this.all, this.seen);
+    this.counting = mode !== 0 && this.mayHold(mode);
+    if (this.counting) Object.assign(this.shadow, this.all[0]);
+    return mode;
+  }
+
+  /**
+   * Whether a step whose states' numbers are `uniformity` (as `check`) may count in the shadow:
+   * the numbers are equal, the plan is kept from step to step, and none of its states was
+   * ever handed out (whoever has one may read or change it without the StateMap's knowledge).
+   */
+  private mayHold(uniformity: 0 | 1 | 2): boolean {
+    if (uniformity !== 1 || !this.reusable || !reuse || this.exposed || this.mine === undefined) return false;
+    // Handed out stays handed out: look again only when more states were handed out since.
+    const count = exposureCount();
+    if (this.scannedAt !== count) {
+      this.exposed = anyExposed(this.all);
+      this.scannedAt = count;
+    }
+    return !this.exposed;
+  }
+
+  /** Writes the shadow's numbers into every state (the StateMap's `sync`): they are theirs again. */
+  release(): void {
+    this.copyNumbers(this.all, this.shadow);
+    this.holding = false;
   }
 
   /** Starts a step with this plan: `mode` as `check` returned it. */
   begin(mode: 1 | 2): void {
-    this.states = mode === 1 ? this.one : this.all;
+    this.states = mode === 2 ? this.all : this.counting ? this.shadowStates : this.one;
     this.ran = false;
   }
 
@@ -428,6 +555,17 @@ export class GroupPlan implements GroupStep {
     this.ran = true;
     const { all, states } = this;
     const counts = this.source.keys.counts;
+    if (states === this.shadowStates) {
+      // The step counted once, in the shadow, which stands for every state until `release`.
+      const s = this.shadow;
+      if (counts) s.step = (s.step as number) + 1;
+      update?.(s, 0);
+      if (!this.holding) {
+        this.holding = true;
+        this.source.state.hold(this);
+      }
+      return;
+    }
     for (let i = 0; i < all.length; i++) {
       const s = all[i];
       if (counts) s.step = (s.step as number) + 1;
