@@ -8,11 +8,25 @@
  * touches anything; it does not validate hyperparameters (the TypeScript layer does).
  */
 
+/**
+ * What every kernel call may add to give its lists as runs: each list then holds one view per
+ * run of consecutive tensors that are contiguous in memory, which the addon cuts into the
+ * tensors (no per-tensor cost in the binding: a ParameterArena's tensors, for the kernels that
+ * reduce over each tensor). Per-tensor arrays keep one entry per tensor; the overlap check
+ * compares the views as given.
+ */
+export interface TensorRuns {
+  /** Per view: how many consecutive tensors it holds (integers >= 1, summing to the tensor count). */
+  run_tensors?: Float64Array;
+  /** Per tensor: its element count (integers); a view's length is the sum over its run (a sized list's: its sizes' sum). Required with `run_tensors`. */
+  tensor_numel?: Float64Array;
+}
+
 /** Instruction sets the kernels are compiled for, best first. */
 export type Isa = 'avx512' | 'avx2' | 'scalar';
 
 /** Arguments of one SGD step over a parameter group (tensor `t` of every list has one length). */
-export interface SgdKernelArgs {
+export interface SgdKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   /** One buffer per tensor when `momentum != 0`, otherwise null. */
@@ -28,7 +42,7 @@ export interface SgdKernelArgs {
 }
 
 /** Arguments of one Adam / AdamW step over a parameter group. */
-export interface AdamKernelArgs {
+export interface AdamKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -51,7 +65,7 @@ export interface AdamKernelArgs {
 }
 
 /** Arguments of one RMSprop step over a parameter group. */
-export interface RmspropKernelArgs {
+export interface RmspropKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   square_avg: Float32Array[];
@@ -69,7 +83,7 @@ export interface RmspropKernelArgs {
 }
 
 /** Arguments of one Adagrad step over a parameter group. */
-export interface AdagradKernelArgs {
+export interface AdagradKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   sum: Float32Array[];
@@ -81,7 +95,7 @@ export interface AdagradKernelArgs {
 }
 
 /** Arguments of one Adadelta step over a parameter group. */
-export interface AdadeltaKernelArgs {
+export interface AdadeltaKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   square_avg: Float32Array[];
@@ -94,7 +108,7 @@ export interface AdadeltaKernelArgs {
 }
 
 /** Arguments of one Adamax step over a parameter group. */
-export interface AdamaxKernelArgs {
+export interface AdamaxKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -109,7 +123,7 @@ export interface AdamaxKernelArgs {
 }
 
 /** Arguments of one NAdam step over a parameter group. */
-export interface NadamKernelArgs {
+export interface NadamKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -131,7 +145,7 @@ export interface NadamKernelArgs {
 }
 
 /** Arguments of one RAdam step over a parameter group. */
-export interface RadamKernelArgs {
+export interface RadamKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -151,7 +165,7 @@ export interface RadamKernelArgs {
 }
 
 /** Arguments of one Rprop step over a parameter group. */
-export interface RpropKernelArgs {
+export interface RpropKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   /** The previous step's gradient per element (0 where its sign flipped). */
@@ -168,7 +182,7 @@ export interface RpropKernelArgs {
 }
 
 /** Arguments of one ASGD step over a parameter group. */
-export interface AsgdKernelArgs {
+export interface AsgdKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   /** The running average of each parameter. */
@@ -183,7 +197,7 @@ export interface AsgdKernelArgs {
 }
 
 /** Arguments of one Lion step over a parameter group. */
-export interface LionKernelArgs {
+export interface LionKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -199,7 +213,7 @@ export interface LionKernelArgs {
  * Arguments of one LAMB step over a parameter group. The kernel computes each tensor's norms
  * itself (in double, in the same call) and scales its step by the trust ratio.
  */
-export interface LambKernelArgs {
+export interface LambKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   exp_avg: Float32Array[];
@@ -223,7 +237,7 @@ export interface LambKernelArgs {
  * Arguments of one LARS step over a parameter group. The kernel computes each tensor's norms
  * itself (in double, in the same call) and scales its step by the local learning rate.
  */
-export interface LarsKernelArgs {
+export interface LarsKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   /** One buffer per tensor when `momentum != 0` (zeros before the first step), otherwise null. */
@@ -246,7 +260,7 @@ export interface LarsKernelArgs {
  * otherwise `variance[t]` has the parameter's length and `row_var[t]`, `col_var[t]` are empty.
  * The kernel computes the row and column mean squares and the norms itself (in double).
  */
-export interface AdafactorKernelArgs {
+export interface AdafactorKernelArgs extends TensorRuns {
   params: Float32Array[];
   grads: Float32Array[];
   row_var: Float32Array[];
@@ -274,7 +288,7 @@ export interface AdafactorKernelArgs {
 }
 
 /** The STREAM triad `a[t] = b[t] + scalar * c[t]`: a memory-bandwidth probe. */
-export interface TriadArgs {
+export interface TriadArgs extends TensorRuns {
   a: Float32Array[];
   b: Float32Array[];
   c: Float32Array[];
@@ -282,34 +296,34 @@ export interface TriadArgs {
 }
 
 /** Per-tensor norms: `out[t] = sum |x|^p` for finite `norm_type` p, `max |x|` (NaN if any NaN) for Infinity. */
-export interface NormsArgs {
+export interface NormsArgs extends TensorRuns {
   tensors: Float32Array[];
   norm_type: number;
   out: Float64Array;
 }
 
 /** Per-tensor dot products `out[t] = x[t] . y[t]`, in double. */
-export interface DotArgs {
+export interface DotArgs extends TensorRuns {
   x: Float32Array[];
   y: Float32Array[];
   out: Float64Array;
 }
 
 /** In place: `x = scalar * x`. */
-export interface ScaleArgs {
+export interface ScaleArgs extends TensorRuns {
   tensors: Float32Array[];
   scalar: number;
 }
 
 /** In place: `x = min(max(x, min), max)` (NaN stays NaN). */
-export interface ClampArgs {
+export interface ClampArgs extends TensorRuns {
   tensors: Float32Array[];
   min: number;
   max: number;
 }
 
 /** In place: `y = a * y + b * x`; with `a = 0`, `y = b * x` (the old `y` is not read). */
-export interface AxpbyArgs {
+export interface AxpbyArgs extends TensorRuns {
   y: Float32Array[];
   x: Float32Array[];
   a: number;

@@ -5,7 +5,9 @@
  * range. A `ParameterArena`'s parameters, stepped in arena order, become one tensor: the binding
  * reads four views instead of eight thousand, the thread engine splits one range, and the kernel
  * broadcasts its constants once. Elementwise kernels give the same bits on a merged range as
- * tensor by tensor, so this changes no result.
+ * tensor by tensor, so this changes no result. A kernel that reduces over each tensor (LAMB,
+ * LARS, Adafactor) gets the merged ranges as runs instead, with each tensor's length, and the
+ * binding cuts them back into the tensors (`contiguity(lists, true)`; native/binding/reader.h).
  *
  * Two kinds of users: the optimizers' step plans (src/optim/plan.ts) and LBFGS's flat vector
  * updates, which work out the contiguity of their tensors once and merge them once
@@ -102,23 +104,29 @@ function sameViews(layout: Layout, listKeys: string[], scalarKeys: string[], lis
  * t - 1 ends in every list (same ArrayBuffer, neither empty). Null when the lists are malformed
  * (an entry that is not a Float32Array, or lengths that differ between lists), which the kernel
  * must then see as they are.
+ *
+ * `runs`: for a call given as runs (a kernel that reduces over each tensor, which gets the
+ * tensors' lengths beside the merged views: native/binding/reader.h), where a list's lengths
+ * may differ from the first's (Adafactor's row and column factors) and an empty view joins
+ * anything (it adds no element to the run's view); a non-empty view must then start where the
+ * last non-empty one before it ends.
  */
-export function contiguity(lists: readonly (readonly Float32Array[])[]): Uint8Array | null {
+export function contiguity(lists: readonly (readonly Float32Array[])[], runs = false): Uint8Array | null {
   const count = lists[0].length;
   const contiguous = new Uint8Array(count).fill(1);
   contiguous[0] = 0;
-  for (const list of lists) if (!joinsInto(contiguous, list, lists[0])) return null;
+  for (const list of lists) if (!joinsInto(contiguous, list, lists[0], runs)) return null;
   return contiguous;
 }
 
 /**
  * Clears `contiguous[t]` where tensor t of `list` does not start where tensor t - 1 ends (or
  * either is empty); false when the list is malformed (see `contiguity`; `first` is the first
- * list, whose lengths every list must have). Reads each view's
+ * list, whose lengths every list must have; `runs` as there). Reads each view's
  * length and offset once, and its buffer only where the offsets join: in Node 20 `byteOffset`
  * takes about 8 ns and `buffer` 14 ns, `length` 1 ns.
  */
-export function joinsInto(contiguous: Uint8Array, list: readonly Float32Array[], first: readonly Float32Array[]): boolean {
+export function joinsInto(contiguous: Uint8Array, list: readonly Float32Array[], first: readonly Float32Array[], runs = false): boolean {
   let end = -1; // where the previous tensor ends, -1 after an empty one
   let prev: Float32Array | null = null;
   let prevBuffer: ArrayBufferLike | null = null; // the previous tensor's buffer, when read
@@ -126,7 +134,11 @@ export function joinsInto(contiguous: Uint8Array, list: readonly Float32Array[],
     const b = list[t];
     if (!(b instanceof Float32Array)) return false;
     const n = b.length;
-    if (n !== first[t].length) return false;
+    if (runs) {
+      if (n === 0) continue; // joins: the run's view is that of its non-empty tensors
+    } else if (n !== first[t].length) {
+      return false;
+    }
     const offset = b.byteOffset;
     let buffer: ArrayBufferLike | null = null;
     if (contiguous[t] === 1 && n !== 0 && offset === end) {
@@ -157,12 +169,18 @@ export function runStarts(contiguous: Uint8Array, perTensor: readonly ArrayLike<
   return runStart;
 }
 
-/** One view per run: the run's only view, or a new view spanning all of them. */
+/**
+ * One view per run: the run's only view, or a new view spanning all of them (from its first
+ * non-empty view to its last: a run given as runs may hold empty views, see `contiguity`).
+ */
 export function mergeRuns(list: readonly Float32Array[], runStart: readonly number[]): Float32Array[] {
   return runStart.map((start, r) => {
-    const last = (r + 1 < runStart.length ? runStart[r + 1] : list.length) - 1;
-    if (start === last) return list[start];
-    const a = list[start];
+    let first = start;
+    let last = (r + 1 < runStart.length ? runStart[r + 1] : list.length) - 1;
+    while (first < last && list[first].length === 0) first++;
+    while (last > first && list[last].length === 0) last--;
+    if (first === last) return list[first];
+    const a = list[first];
     const b = list[last];
     return new Float32Array(a.buffer, a.byteOffset, (b.byteOffset + b.byteLength - a.byteOffset) / 4);
   });

@@ -7,10 +7,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adafactor, Adam, LBFGS, Parameter, ParameterArena, SGD } from '../src/index.js';
+import { Adafactor, Adam, LBFGS, Parameter, ParameterArena, SGD, type Optimizer } from '../src/index.js';
+import { kernels } from '../src/backend.js';
 import { runBytes } from './helpers/bytes.js';
 import { coalesce } from '../src/coalesce.js';
 import { optimDb, type OptimCase } from './helpers/optim-db.js';
+import { planOf } from './helpers/plans.js';
 import { rng } from './helpers/random.js';
 import { allTargets, useDefault, type Target } from './helpers/targets.js';
 
@@ -206,6 +208,14 @@ describe.each(allTargets)('$name: arena parameters give the same bytes as separa
     const a = train(c, target, separate);
     const b = train(c, target, arena.parameters);
     expect(runBytes(arena.parameters, b).equals(runBytes(separate, a))).toBe(true);
+    // Not vacuous: over one group the last step merged tensors (by runs, for the kernels that
+    // reduce over each tensor), the separate parameters nothing (but the empty tensor, which in a
+    // call by runs joins the run before it).
+    if (b.paramGroups.length === 1) {
+      const runs = (opt: Optimizer<object>) => (planOf(opt) as { runs: number; count: number });
+      expect(runs(b).runs).toBeLessThan(runs(b).count - 1);
+      expect(runs(a).count - runs(a).runs).toBeLessThanOrEqual(1);
+    }
     const states = [...b.state.values()];
     expect(states.length).toBeGreaterThan(0);
     for (const s of states) for (const v of Object.values(s)) if (v instanceof Float32Array) expect(arena.contains(v)).toBe(true);
@@ -254,5 +264,85 @@ describe.each(allTargets)('$name: arena parameters give the same bytes as separa
       await pending;
     }
     expect(runBytes(arena.parameters, b).equals(runBytes(separate, a))).toBe(true);
+  });
+});
+
+/**
+ * A kernel call given as runs (native/binding/reader.h): its lists as one buffer each, the
+ * tensors back to back; `perTensor(numel)` its other arguments; `sized` the lists whose tensor
+ * t has another length than its params.
+ */
+interface RunsCase {
+  kernel: 'lamb' | 'lars' | 'adafactor' | 'adam' | 'norms';
+  lists: string[];
+  sized?: Record<string, (t: number) => number>;
+  rest: (numel: number[]) => Record<string, unknown>;
+}
+
+const RUN_NUMEL = [7, 0, 20_000, 40_000, 3];
+const runsCases: RunsCase[] = [
+  {
+    kernel: 'lamb',
+    lists: ['params', 'grads', 'exp_avg', 'exp_avg_sq'],
+    rest: (n) => ({ bias_correction1: Float64Array.from(n, (_, t) => 0.1 * (t + 1)), bias_correction2_sqrt: Float64Array.from(n, (_, t) => 0.2 + 0.01 * t), lr: 1e-2, beta1: 0.9, beta2: 0.99, eps: 1e-6, weight_decay: 0.01, max_trust_ratio: 10, maximize: false }),
+  },
+  {
+    kernel: 'lars',
+    lists: ['params', 'grads', 'momentum_buffer'],
+    rest: (n) => ({ exclude: Uint8Array.from(n, (_, t) => (t === 4 ? 1 : 0)), lr: 0.1, momentum: 0.9, weight_decay: 1e-3, trust_coefficient: 1e-2, eps: 1e-8, nesterov: true, maximize: false }),
+  },
+  {
+    // Tensor 2 a factored 100 x 200 matrix (its row and column factors), the others vectors.
+    kernel: 'adafactor',
+    lists: ['params', 'grads', 'row_var', 'col_var', 'variance'],
+    sized: { row_var: (t) => (t === 2 ? 100 : 0), col_var: (t) => (t === 2 ? 200 : 0), variance: (t) => (t === 2 ? 0 : RUN_NUMEL[t]) },
+    rest: (n) => ({
+      factored: Uint8Array.from(n, (_, t) => (t === 2 ? 1 : 0)), batch: Float64Array.from(n, (_, t) => (t === 2 ? 1 : 0)), rows: Float64Array.from(n, (_, t) => (t === 2 ? 100 : 0)),
+      cols: Float64Array.from(n, (_, t) => (t === 2 ? 200 : 0)), one_minus_beta2: new Float64Array(n.length).fill(0.3), rho: new Float64Array(n.length).fill(0.01),
+      eps1: 1e-30, eps2: 1e-3, d: 1, decay: 0.9, maximize: false,
+    }),
+  },
+  {
+    kernel: 'adam',
+    lists: ['params', 'grads', 'exp_avg', 'exp_avg_sq'],
+    rest: (n) => ({ max_exp_avg_sq: null, step_size: Float64Array.from(n, (_, t) => 1e-3 * (t + 1)), bias_correction2_sqrt: new Float64Array(n.length).fill(0.5), beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, decay: 1, amsgrad: false, maximize: false }),
+  },
+  { kernel: 'norms', lists: ['tensors'], rest: (n) => ({ norm_type: 2, out: new Float64Array(n.length) }) },
+];
+
+describe.each(allTargets)('$name: calls given as runs', (target) => {
+  it.each(runsCases.map((c) => [c.kernel, c] as const))('%s: the bytes of the same call tensor by tensor', (_name, c) => {
+    target.use();
+    const lengthOf = (key: string, t: number) => c.sized?.[key]?.(t) ?? RUN_NUMEL[t];
+    const r = rng(8);
+    // One buffer per list, filled alike for both calls (second moments >= 0).
+    const initial = Object.fromEntries(c.lists.map((key) => {
+      const n = RUN_NUMEL.reduce((sum, _, t) => sum + lengthOf(key, t), 0);
+      const values = r.normals(n);
+      return [key, /sq|var|variance/.test(key) ? values.map(Math.abs) : values];
+    }));
+    const cutAt = (key: string, buffer: Float32Array, tensors: number[][]) => {
+      let at = 0;
+      const starts = RUN_NUMEL.map((_, t) => ((at += lengthOf(key, t)), at - lengthOf(key, t)));
+      return tensors.map((run) => {
+        const begin = starts[run[0]];
+        const end = starts[run[run.length - 1]] + lengthOf(key, run[run.length - 1]);
+        return buffer.subarray(begin, end);
+      });
+    };
+    const call = (runs: number[][] | null) => {
+      const buffers = Object.fromEntries(c.lists.map((key) => [key, initial[key].slice()]));
+      const groups = runs ?? RUN_NUMEL.map((_, t) => [t]);
+      const args: Record<string, unknown> = { ...c.rest(RUN_NUMEL), ...Object.fromEntries(c.lists.map((key) => [key, cutAt(key, buffers[key], groups)])) };
+      if (runs) Object.assign(args, { run_tensors: Float64Array.from(runs, (run) => run.length), tensor_numel: Float64Array.from(RUN_NUMEL) });
+      (kernels(true)[c.kernel] as (a: object) => void)(args);
+      return { buffers, out: args.out as Float64Array | undefined };
+    };
+    const plain = call(null);
+    for (const runs of [[[0, 1, 2, 3, 4]], [[0, 1], [2], [3, 4]], [[0], [1, 2, 3], [4]]]) {
+      const byRuns = call(runs);
+      for (const key of c.lists) expect(Buffer.from(byRuns.buffers[key].buffer).equals(Buffer.from(plain.buffers[key].buffer)), `${key}, runs ${JSON.stringify(runs)}`).toBe(true);
+      if (plain.out) expect(Array.from(byRuns.out!)).toEqual(Array.from(plain.out));
+    }
   });
 });

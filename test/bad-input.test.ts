@@ -118,6 +118,15 @@ function adafactorArgs(over: Partial<Record<keyof AdafactorKernelArgs, unknown>>
 
 const shared = new Float32Array(32);
 
+/**
+ * LAMB given as runs (native/binding/reader.h): three tensors of 5, 0 and 9 elements, the first
+ * two in one run (one view of 5 elements), the third in a run of its own.
+ */
+function lambRuns(over: Partial<Record<keyof LambKernelArgs | 'run_tensors' | 'tensor_numel', unknown>> = {}): LambKernelArgs {
+  const ones = new Float64Array([1, 1, 1]);
+  return lambArgs({ bias_correction1: ones, bias_correction2_sqrt: ones, run_tensors: new Float64Array([2, 1]), tensor_numel: new Float64Array([5, 0, 9]), ...over });
+}
+
 type Case = [string, keyof Kernels, () => unknown, typeof TypeError | typeof RangeError, RegExp];
 
 const cases: Case[] = [
@@ -193,6 +202,21 @@ const cases: Case[] = [
   ['Adafactor a missing rho', 'adafactor', () => adafactorArgs({ rho: undefined }), TypeError, /rho must be a Float64Array/],
   ['Adafactor a row_var overlapping its col_var', 'adafactor', () => adafactorArgs({ row_var: [shared.subarray(0, 1), f32(0)], col_var: [shared.subarray(0, 5), f32(0)] }), RangeError, /overlap in memory/],
   ['Adafactor a missing variance list', 'adafactor', () => adafactorArgs({ variance: null }), TypeError, /variance must be an array of Float32Array/],
+  ['runs: run_tensors of the wrong type', 'lamb', () => lambRuns({ run_tensors: new Uint8Array([2, 1]) }), TypeError, /run_tensors must be a Float64Array/],
+  ['runs: no tensor_numel', 'lamb', () => lambRuns({ tensor_numel: undefined }), TypeError, /tensor_numel must be a Float64Array/],
+  ['runs: a run of no tensors', 'lamb', () => lambRuns({ run_tensors: new Float64Array([0, 3]) }), RangeError, /run_tensors\[0\] must be at least 1, and the runs' tensors at most the 3 entries of tensor_numel/],
+  ['runs: more tensors than tensor_numel has', 'lamb', () => lambRuns({ run_tensors: new Float64Array([2, 2]) }), RangeError, /run_tensors\[1\] must be at least 1, and the runs' tensors at most the 3 entries/],
+  ['runs: fewer tensors than tensor_numel has', 'lamb', () => lambRuns({ run_tensors: new Float64Array([1, 1]) }), RangeError, /run_tensors holds 2 tensors but tensor_numel has 3/],
+  ['runs: a fractional tensor length', 'lamb', () => lambRuns({ tensor_numel: new Float64Array([5, 0.5, 9]) }), RangeError, /tensor_numel\[1\] must be an integer >= 0/],
+  ['runs: a fractional run', 'lamb', () => lambRuns({ run_tensors: new Float64Array([1.5, 1.5]) }), RangeError, /run_tensors\[0\] must be an integer >= 0/],
+  ['runs: a view per tensor instead of per run', 'lamb', () => lambRuns({ params: [f32(5), f32(0), f32(9)] }), RangeError, /params has 3 views but run_tensors has 2 runs/],
+  ['runs: a view shorter than its run', 'lamb', () => lambRuns({ params: [f32(5), f32(8)] }), RangeError, /params\[1\] has 8 elements but the 1 tensors of its run have 9/],
+  ['runs: a grad view longer than its run', 'lamb', () => lambRuns({ grads: [f32(6), f32(9)] }), RangeError, /grads\[0\] has 6 elements but the 2 tensors of its run have 5/],
+  ['runs: per-tensor scalars per run', 'lamb', () => lambRuns({ bias_correction1: new Float64Array([1, 1]) }), RangeError, /bias_correction1 has 2 entries but there are 3 tensors/],
+  ['runs: views of two lists overlapping', 'lamb', () => lambRuns({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_avg_sq: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
+  ['runs: a detached view', 'lamb', () => lambRuns({ grads: [detached(5), f32(9)] }), TypeError, /grads\[0\] is backed by a detached ArrayBuffer/],
+  ['runs: detached tensor lengths', 'lamb', () => { const n = new Float64Array([5, 0, 9]); structuredClone(n.buffer, { transfer: [n.buffer] }); return lambRuns({ tensor_numel: n }); }, TypeError, /tensor_numel is backed by a detached ArrayBuffer/],
+  ['runs: an Adafactor row_var run of the wrong length', 'adafactor', () => adafactorArgs({ run_tensors: new Float64Array([2]), tensor_numel: new Float64Array([5, 9]), params: [f32(14)], grads: [f32(14)], row_var: [f32(2)], col_var: [f32(5)], variance: [f32(9)] }), RangeError, /row_var\[0\] has 2 elements but the 2 tensors of its run have 1/],
   ['Adamax exp_inf overlapping exp_avg', 'adamax', () => adamaxArgs({ exp_avg: [shared.subarray(0, 5), f32(9)], exp_inf: [shared.subarray(4, 9), f32(9)] }), RangeError, /overlap in memory/],
 ];
 

@@ -40,6 +40,10 @@ struct CallStorage {
     bool written = false;
     std::vector<float*> ptrs;
     std::vector<size_t> lengths;  // elements of each tensor
+    // A call given as runs (see GroupReader): the views as given, one per run, which the
+    // overlap check compares (ptrs and lengths above are the tensors inside them).
+    std::vector<float*> run_ptrs;
+    std::vector<size_t> run_lengths;
   };
   std::deque<List> lists;  // a deque: references returned by tensors() stay valid
   std::vector<size_t> numel;
@@ -56,6 +60,14 @@ struct CallStorage {
 // Reads one kernel call's argument object: `{ params: Float32Array[], grads: ..., <state>: ...,
 // <per-tensor scalars>: Float64Array | Uint8Array, <group scalars>: number | boolean }`.
 // The first list read (params) fixes the tensor count and every tensor's length.
+//
+// Or, with `run_tensors` and `tensor_numel` (both Float64Array of integers), as runs: each list
+// holds one view per run of consecutive tensors that are contiguous in memory, run r holding
+// run_tensors[r] >= 1 tensors, tensor t tensor_numel[t] elements (or its sized length), so a
+// view's length must be the sum over its run. The reader cuts the views into the tensors the
+// kernel gets, without an N-API call per tensor: what a step over thousands of small tensors in
+// one ParameterArena costs in the binding is then a few views per list, also for the kernels that
+// reduce over each tensor (LAMB, LARS, Adafactor). Per-tensor arrays keep one entry per tensor.
 class GroupReader {
  public:
   GroupReader(const Napi::CallbackInfo& info, const char* kernel)
@@ -68,6 +80,8 @@ class GroupReader {
     if (info.Length() != 1 || !info[0].IsObject() || info[0].IsArray())
       throw type_error("expected one argument object");
     obj_ = info[0].As<Napi::Object>();
+    Napi::Value runs = obj_.Get("run_tensors");
+    if (!runs.IsUndefined() && !runs.IsNull()) read_runs(runs);
   }
 
   // Runs the kernel on the arguments read: checks that no written buffer overlaps another
@@ -140,7 +154,8 @@ class GroupReader {
   const size_t* numel() const { return numel_.data(); }
 
   // No buffer that the kernel writes may share a byte with any other buffer of the call
-  // (read-only buffers may share with each other). Sort by start address and sweep.
+  // (read-only buffers may share with each other). Sort by start address and sweep. (For a
+  // call given as runs, the views as given: the tensors cut from one view are disjoint.)
   void check_no_overlap() const {
     struct Span {
       uintptr_t begin, end;
@@ -148,12 +163,16 @@ class GroupReader {
       bool written;
     };
     std::vector<Span> spans;
-    for (size_t l = 0; l < lists_.size(); ++l)
-      for (size_t t = 0; t < lists_[l].ptrs.size(); ++t)
-        if (lists_[l].lengths[t] > 0) {
-          auto begin = reinterpret_cast<uintptr_t>(lists_[l].ptrs[t]);
-          spans.push_back({begin, begin + lists_[l].lengths[t] * sizeof(float), l, t, lists_[l].written});
+    for (size_t l = 0; l < lists_.size(); ++l) {
+      const List& list = lists_[l];
+      const auto& ptrs = runs_ ? list.run_ptrs : list.ptrs;
+      const auto& lengths = runs_ ? list.run_lengths : list.lengths;
+      for (size_t t = 0; t < ptrs.size(); ++t)
+        if (lengths[t] > 0) {
+          auto begin = reinterpret_cast<uintptr_t>(ptrs[t]);
+          spans.push_back({begin, begin + lengths[t] * sizeof(float), l, t, list.written});
         }
+    }
     std::sort(spans.begin(), spans.end(),
               [](const Span& a, const Span& b) { return a.begin < b.begin; });
     const Span* reach_any = nullptr;      // the span reaching furthest so far
@@ -194,6 +213,12 @@ class GroupReader {
     Napi::Array array = value.As<Napi::Array>();
     const size_t count = array.Length();
     const bool first = lists_.size() == 1;
+    if (runs_) {
+      if (count != run_tensors_.size())
+        throw range_error(std::string(key) + " has " + std::to_string(count) + " views but run_tensors has " +
+                          std::to_string(run_tensors_.size()) + " runs");
+      return read_runs_list(list, array, key, expected);
+    }
     if (first) {
       numel_.resize(count);
     } else if (count != numel_.size()) {
@@ -219,6 +244,79 @@ class GroupReader {
       }
     }
     return list.ptrs;
+  }
+
+  // A list given as runs: each view is cut into its run's tensors, whose lengths (tensor_numel,
+  // or `expected` for a sized list) must add up to the view's.
+  std::vector<float*>& read_runs_list(List& list, const Napi::Array& array, const char* key,
+                                      const std::vector<double>* expected) {
+    const size_t runs = run_tensors_.size();
+    list.run_ptrs.resize(runs);
+    list.run_lengths.resize(runs);
+    list.ptrs.resize(numel_.size());
+    list.lengths.resize(numel_.size());
+    size_t t = 0;
+    for (size_t r = 0; r < runs; ++r) {
+      size_t length = 0;
+      float* view = float_array(array.Get(static_cast<uint32_t>(r)), key, r, &length);
+      list.run_ptrs[r] = view;
+      list.run_lengths[r] = length;
+      const size_t end = t + run_tensors_[r];
+      // In double, as the sized lengths are: a sum too large for any buffer never matches.
+      double total = 0;
+      for (size_t u = t; u < end; ++u) total += expected ? (*expected)[u] : static_cast<double>(numel_[u]);
+      if (total != static_cast<double>(length))
+        throw range_error(item(key, r) + " has " + std::to_string(length) + " elements but the " +
+                          std::to_string(run_tensors_[r]) + " tensors of its run have " + number_text(total));
+      size_t at = 0;
+      for (; t < end; ++t) {
+        const size_t n = expected ? static_cast<size_t>((*expected)[t]) : numel_[t];
+        list.ptrs[t] = view + at;
+        list.lengths[t] = n;
+        at += n;
+      }
+    }
+    return list.ptrs;
+  }
+
+  // run_tensors and tensor_numel (see the class comment): the runs, and the tensor count and
+  // lengths they fix, so the first list's views are checked against them.
+  void read_runs(const Napi::Value& runs_value) {
+    const std::vector<double> runs = integers(runs_value, "run_tensors");
+    const std::vector<double> numel = integers(obj_.Get("tensor_numel"), "tensor_numel");
+    size_t tensors = 0;
+    run_tensors_.resize(runs.size());
+    for (size_t r = 0; r < runs.size(); ++r) {
+      if (runs[r] < 1 || runs[r] > static_cast<double>(numel.size() - tensors))
+        throw range_error(item("run_tensors", r) + " must be at least 1, and the runs' tensors at most the " +
+                          std::to_string(numel.size()) + " entries of tensor_numel");
+      run_tensors_[r] = static_cast<size_t>(runs[r]);
+      tensors += run_tensors_[r];
+    }
+    if (tensors != numel.size())
+      throw range_error("run_tensors holds " + std::to_string(tensors) + " tensors but tensor_numel has " +
+                        std::to_string(numel.size()));
+    numel_.resize(numel.size());
+    for (size_t t = 0; t < numel.size(); ++t) numel_[t] = static_cast<size_t>(numel[t]);
+    runs_ = true;
+  }
+
+  // A Float64Array of integers in [0, 2^53), copied.
+  std::vector<double> integers(const Napi::Value& value, const char* key) {
+    void* data = nullptr;
+    size_t length = 0;
+    napi_value buffer;
+    if (!typed_array(value, napi_float64_array, &data, &length, &buffer))
+      throw type_error(std::string(key) + " must be a Float64Array");
+    bool detached = false;
+    napi_is_detached_arraybuffer(env_, buffer, &detached);
+    if (detached) throw type_error(std::string(key) + " is backed by a detached ArrayBuffer");
+    const double* values = static_cast<const double*>(data);
+    std::vector<double> out(values, values + length);
+    for (size_t i = 0; i < length; ++i)
+      if (!(out[i] >= 0 && out[i] < 9007199254740992.0 && out[i] == std::floor(out[i])))
+        throw range_error(item(key, i) + " must be an integer >= 0");
+    return out;
   }
 
   // An integer-valued double as JS prints it (no exponent up to 2^53, no trailing ".0").
@@ -294,6 +392,8 @@ class GroupReader {
   std::unique_ptr<CallStorage> st_;  // moved to the async work by run(); lists_ and numel_ stay valid
   std::deque<List>& lists_;
   std::vector<size_t>& numel_;
+  bool runs_ = false;                // the lists are given as runs (run_tensors)
+  std::vector<size_t> run_tensors_;  // tensors per run
   size_t offset_ = 0;  // byte offset of the last typed array read
 };
 

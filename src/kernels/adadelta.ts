@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * arithmetic per element is done in double and rounded once on store.
  */
 export function adadelta(args: AdadeltaKernelArgs): void {
-  checkGroup('adadelta', args, {
+  args = checkGroup('adadelta', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

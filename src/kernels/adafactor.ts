@@ -10,7 +10,7 @@ import { checkGroup } from './check.js';
  */
 export function adafactor(args: AdafactorKernelArgs): void {
   const factored = (t: number) => args.factored[t] !== 0;
-  checkGroup('adafactor', args, {
+  args = checkGroup('adafactor', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },
@@ -25,17 +25,17 @@ export function adafactor(args: AdafactorKernelArgs): void {
     ],
     numbers: ['eps1', 'eps2', 'd', 'decay'],
     flags: ['maximize'],
-    validate: (fail) => {
-      args.params.forEach((p, t) => {
-        if (factored(t) && args.batch[t] * args.rows[t] * args.cols[t] !== p.length) {
-          fail(RangeError, `batch[${t}] * rows[${t}] * cols[${t}] is not the ${p.length} elements of params[${t}]`);
+    validate: (fail, numel) => {
+      numel.forEach((n, t) => {
+        if (factored(t) && args.batch[t] * args.rows[t] * args.cols[t] !== n) {
+          fail(RangeError, `batch[${t}] * rows[${t}] * cols[${t}] is not the ${n} elements of params[${t}]`);
         }
       });
     },
     sized: [
       { key: 'row_var', written: true, length: (t) => (factored(t) ? args.batch[t] * args.rows[t] : 0) },
       { key: 'col_var', written: true, length: (t) => (factored(t) ? args.batch[t] * args.cols[t] : 0) },
-      { key: 'variance', written: true, length: (t) => (factored(t) ? 0 : args.params[t].length) },
+      { key: 'variance', written: true, length: (t, numel) => (factored(t) ? 0 : numel[t]) },
     ],
   });
   const f = Math.fround;

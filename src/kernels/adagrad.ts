@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * double and rounded once on store.
  */
 export function adagrad(args: AdagradKernelArgs): void {
-  checkGroup('adagrad', args, {
+  args = checkGroup('adagrad', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * double and rounded once on store.
  */
 export function adam(args: AdamKernelArgs): void {
-  checkGroup('adam', args, {
+  args = checkGroup('adam', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * arithmetic per element is done in double and rounded once on store.
  */
 export function adamax(args: AdamaxKernelArgs): void {
-  checkGroup('adamax', args, {
+  args = checkGroup('adamax', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

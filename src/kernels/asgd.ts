@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * first), the arithmetic per element is done in double and rounded once on store.
  */
 export function asgd(args: AsgdKernelArgs): void {
-  checkGroup('asgd', args, {
+  args = checkGroup('asgd', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

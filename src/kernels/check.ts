@@ -19,11 +19,11 @@ export interface PerTensorSpec {
   sizes?: boolean;
 }
 
-/** A list whose tensor `t` has `length(t)` elements instead of the first list's (checked after the per-tensor arrays). */
+/** A list whose tensor `t` has `length(t, numel)` elements instead of the first list's (checked after the per-tensor arrays). */
 export interface SizedListSpec {
   key: string;
   written: boolean;
-  length: (t: number) => number;
+  length: (t: number, numel: readonly number[]) => number;
 }
 
 /** The error thrower `GroupSpec.validate` gets: throws `Err` with the kernel's name in front. */
@@ -35,8 +35,8 @@ export interface GroupSpec {
   perTensor?: PerTensorSpec[];
   numbers?: string[];
   flags?: string[];
-  /** Checks that need the per-tensor arrays (run after them, before `sized`). */
-  validate?: (fail: Fail) => void;
+  /** Checks that need the per-tensor arrays (run after them, before `sized`), given each tensor's length. */
+  validate?: (fail: Fail, numel: readonly number[]) => void;
   sized?: SizedListSpec[];
 }
 
@@ -52,17 +52,50 @@ function isDetached(view: ArrayBufferView): boolean {
   }
 }
 
-/** Validates one kernel call's argument object; throws a TypeError or RangeError like the binding. */
-export function checkGroup(kernel: string, args: object, spec: GroupSpec): void {
+/** A Float64Array of integers in [0, 2^53), as the binding reads `run_tensors` and `tensor_numel`. */
+function integers(fail: Fail, a: Record<string, unknown>, key: string): Float64Array {
+  const value = a[key];
+  if (!(value instanceof Float64Array)) fail(TypeError, `${key} must be a Float64Array`);
+  const arr = value as Float64Array;
+  if (isDetached(arr)) fail(TypeError, `${key} is backed by a detached ArrayBuffer`);
+  arr.forEach((x, i) => {
+    if (!(x >= 0 && x < 2 ** 53 && Number.isInteger(x))) fail(RangeError, `${key}[${i}] must be an integer >= 0`);
+  });
+  return arr;
+}
+
+/**
+ * Validates one kernel call's argument object; throws a TypeError or RangeError like the binding.
+ * Returns the arguments the kernel steps: `args` itself, or, for a call given as runs
+ * (`run_tensors` and `tensor_numel`: each list holds one view per run of contiguous tensors, see
+ * native/binding/reader.h), a copy with every list cut into one view per tensor.
+ */
+export function checkGroup<A extends object>(kernel: string, args: A, spec: GroupSpec): A {
   const { lists, perTensor = [], numbers = [], flags = [], sized = [] } = spec;
   const fail: Fail = (Err, msg) => {
     throw new Err(`${kernel}: ${msg}`);
   };
   if (typeof args !== 'object' || args === null || Array.isArray(args)) fail(TypeError, 'expected one argument object');
   const a = args as Record<string, unknown>;
+  // Runs: the tensors of each run, and each tensor's length.
+  let runs: Float64Array | null = null;
+  let numel = null as number[] | null; // the first list's lengths, set in readList (or by the runs)
+  const cut: Record<string, Float32Array[]> = {};
+  if (a.run_tensors != null) {
+    runs = integers(fail, a, 'run_tensors');
+    const lengths = integers(fail, a, 'tensor_numel');
+    let tensors = 0;
+    runs.forEach((k, r) => {
+      if (k < 1 || k > lengths.length - tensors) {
+        fail(RangeError, `run_tensors[${r}] must be at least 1, and the runs' tensors at most the ${lengths.length} entries of tensor_numel`);
+      }
+      tensors += k;
+    });
+    if (tensors !== lengths.length) fail(RangeError, `run_tensors holds ${tensors} tensors but tensor_numel has ${lengths.length}`);
+    numel = Array.from(lengths);
+  }
   for (const key of numbers) if (typeof a[key] !== 'number') fail(TypeError, `${key} must be a number`);
   for (const key of flags) if (typeof a[key] !== 'boolean') fail(TypeError, `${key} must be a boolean`);
-  let numel = null as number[] | null; // the first list's lengths, set in readList
   const first = lists[0].key;
   const spans: { buffer: ArrayBufferLike; begin: number; end: number; name: string; written: boolean }[] = [];
   // expected: the required length of tensor i, or null for the first list's lengths.
@@ -70,6 +103,7 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
     const value = a[key];
     if (!Array.isArray(value)) fail(TypeError, `${key} must be an array of Float32Array`);
     const list = value as unknown[];
+    if (runs) return readRuns(key, list, runs, written, expected ?? ((i) => numel![i]));
     if (numel && list.length !== numel.length) {
       fail(RangeError, `${key} has ${list.length} tensors but ${first} has ${numel.length}`);
     }
@@ -88,6 +122,28 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
     });
     numel ??= lengths;
   };
+  // A list given as runs: each view checked as a whole (the overlap check compares the views
+  // as given), then cut into its run's tensors, whose lengths must add up to the view's.
+  const readRuns = (key: string, list: unknown[], runs: Float64Array, written: boolean, expected: (i: number) => number) => {
+    if (list.length !== runs.length) fail(RangeError, `${key} has ${list.length} views but run_tensors has ${runs.length} runs`);
+    const out: Float32Array[] = [];
+    let t = 0;
+    list.forEach((v, r) => {
+      if (!(v instanceof Float32Array)) fail(TypeError, `${key}[${r}] must be a Float32Array`);
+      const f = v as Float32Array;
+      if (isDetached(f)) fail(TypeError, `${key}[${r}] is backed by a detached ArrayBuffer`);
+      const end = t + runs[r];
+      let total = 0;
+      for (let u = t; u < end; u++) total += expected(u);
+      if (total !== f.length) fail(RangeError, `${key}[${r}] has ${f.length} elements but the ${runs[r]} tensors of its run have ${total}`);
+      if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${r}]`, written });
+      for (let at = 0; t < end; t++) {
+        out.push(f.subarray(at, at + expected(t)));
+        at += expected(t);
+      }
+    });
+    cut[key] = out;
+  };
   for (const { key, written, optional } of lists) {
     if (!(optional && a[key] == null)) readList(key, written, null);
   }
@@ -105,8 +161,8 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
       });
     }
   }
-  spec.validate?.(fail);
-  for (const { key, written, length } of sized) readList(key, written, length);
+  spec.validate?.(fail, numel ?? []);
+  for (const { key, written, length } of sized) readList(key, written, (t) => length(t, numel ?? []));
   // Overlap: only views of one ArrayBuffer can share memory. Sort by start and sweep.
   const byBuffer = new Map<ArrayBufferLike, typeof spans>();
   for (const s of spans) {
@@ -130,4 +186,5 @@ export function checkGroup(kernel: string, args: object, spec: GroupSpec): void 
       if (s.written && (!reachWritten || s.end > reachWritten.end)) reachWritten = s;
     }
   }
+  return runs ? Object.assign({}, args, cut) : args;
 }

@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  * arithmetic per element is done in double and rounded once on store.
  */
 export function lamb(args: LambKernelArgs): void {
-  checkGroup('lamb', args, {
+  args = checkGroup('lamb', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  */
 export function lars(args: LarsKernelArgs): void {
   const momentum = args?.momentum !== 0;
-  checkGroup('lars', args, {
+  args = checkGroup('lars', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

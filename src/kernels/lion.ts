@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  * rounding is harmless for + and * at these precisions), so every path agrees bit for bit.
  */
 export function lion(args: LionKernelArgs): void {
-  checkGroup('lion', args, {
+  args = checkGroup('lion', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

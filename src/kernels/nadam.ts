@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * arithmetic per element is done in double and rounded once on store.
  */
 export function nadam(args: NadamKernelArgs): void {
-  checkGroup('nadam', args, {
+  args = checkGroup('nadam', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  */
 
 export function norms(args: NormsArgs): void {
-  checkGroup('norms', args, {
+  args = checkGroup('norms', args, {
     lists: [{ key: 'tensors', written: false }],
     perTensor: [{ key: 'out', type: Float64Array }],
     numbers: ['norm_type'],
@@ -38,7 +38,7 @@ export function norms(args: NormsArgs): void {
 }
 
 export function dot(args: DotArgs): void {
-  checkGroup('dot', args, {
+  args = checkGroup('dot', args, {
     lists: [
       { key: 'x', written: false },
       { key: 'y', written: false },
@@ -54,13 +54,13 @@ export function dot(args: DotArgs): void {
 }
 
 export function scale(args: ScaleArgs): void {
-  checkGroup('scale', args, { lists: [{ key: 'tensors', written: true }], numbers: ['scalar'] });
+  args = checkGroup('scale', args, { lists: [{ key: 'tensors', written: true }], numbers: ['scalar'] });
   const s = Math.fround(args.scalar);
   for (const x of args.tensors) for (let i = 0; i < x.length; i++) x[i] *= s;
 }
 
 export function clamp(args: ClampArgs): void {
-  checkGroup('clamp', args, { lists: [{ key: 'tensors', written: true }], numbers: ['min', 'max'] });
+  args = checkGroup('clamp', args, { lists: [{ key: 'tensors', written: true }], numbers: ['min', 'max'] });
   const lo = Math.fround(args.min);
   const hi = Math.fround(args.max);
   for (const x of args.tensors) {
@@ -73,7 +73,7 @@ export function clamp(args: ClampArgs): void {
 }
 
 export function axpby(args: AxpbyArgs): void {
-  checkGroup('axpby', args, {
+  args = checkGroup('axpby', args, {
     lists: [
       { key: 'y', written: true },
       { key: 'x', written: false },

@@ -8,7 +8,7 @@ import { checkGroup } from './check.js';
  * arithmetic per element is done in double and rounded once on store.
  */
 export function radam(args: RadamKernelArgs): void {
-  checkGroup('radam', args, {
+  args = checkGroup('radam', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

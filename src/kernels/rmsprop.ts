@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  */
 export function rmsprop(args: RmspropKernelArgs): void {
   const momentum = args?.momentum > 0;
-  checkGroup('rmsprop', args, {
+  args = checkGroup('rmsprop', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  * 0), so both paths agree bit for bit.
  */
 export function rprop(args: RpropKernelArgs): void {
-  checkGroup('rprop', args, {
+  args = checkGroup('rprop', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -9,7 +9,7 @@ import { checkGroup } from './check.js';
  */
 export function sgd(args: SgdKernelArgs): void {
   const momentum = args?.momentum !== 0;
-  checkGroup('sgd', args, {
+  args = checkGroup('sgd', args, {
     lists: [
       { key: 'params', written: true },
       { key: 'grads', written: false },

@@ -8,8 +8,11 @@
  * check fails: the parameters that have a gradient (checked: a Float32Array of the parameter's
  * length), their states (the existing ones; a state or entry the step needs is created, on a
  * copy, and stored only after the kernel succeeded), the kernel's buffer lists, per-tensor
- * arrays that depend on the parameters alone (`tensorInfo`), and, for an elementwise kernel,
- * which tensors are contiguous in every list, merged once into ranges (src/coalesce.ts).
+ * arrays that depend on the parameters alone (`tensorInfo`), and which tensors are contiguous
+ * in every list, merged once into ranges (src/coalesce.ts): for an elementwise kernel, one
+ * tensor per range (where the per-tensor scalars agree too); for a kernel that reduces over
+ * each tensor (LAMB, LARS, Adafactor), runs that the binding cuts back into the tensors
+ * (`run_tensors`, native/binding/reader.h), so it reads a few views, not one per tensor.
  *
  * Checked at each step, before anything runs:
  * - the optimizer's `state` Map was not changed through set, delete or clear (`StateMap`);
@@ -79,8 +82,9 @@ export interface KernelSpec {
   name: keyof Kernels;
   /**
    * Whether it is elementwise, so that contiguous tensors may be merged into one: false for the
-   * kernels that reduce over a tensor (LAMB, LARS, Adafactor). The native addon lists its
-   * elementwise kernels (`binding.elementwise`); a test checks the two agree.
+   * kernels that reduce over a tensor (LAMB, LARS, Adafactor), which get them as runs instead.
+   * The native addon lists its elementwise kernels (`binding.elementwise`); a test checks the
+   * two agree.
    */
   elementwise: boolean;
 }
@@ -307,7 +311,16 @@ export class GroupPlan implements GroupStep, Holder {
   private readonly unmerged: Record<string, Float32Array[] | null>;
   /** The same lists, in order, without the null ones. */
   private readonly views: Float32Array[][];
-  /** For an elementwise kernel over well-formed lists: which tensors join the one before, in all lists but grads. */
+  /**
+   * A kernel that reduces over each tensor (not elementwise): its contiguous tensors are passed
+   * as runs, the merged views plus `run_tensors` (this plan's `runTensors`) and `tensor_numel`,
+   * which the binding cuts back into the tensors (native/binding/reader.h), per-tensor arrays
+   * at one entry per tensor; an elementwise kernel gets merged tensors instead.
+   */
+  private readonly byRuns: boolean;
+  private readonly tensorNumel: Float64Array | null;
+  private runTensors = new Float64Array(0);
+  /** Over well-formed lists: which tensors join the one before, in all lists but grads. */
   private others: Uint8Array | null = null;
   /** The same in every list: null when nothing may merge. */
   private contiguous: Uint8Array | null = null;
@@ -396,7 +409,9 @@ export class GroupPlan implements GroupStep, Holder {
     this.views = Object.values(this.unmerged).filter((l): l is Float32Array[] => l !== null);
     // Which tensors join in every list but grads, which change more often than the others
     // (a backward pass that allocates new ones): `takeGrads` then merges again from these.
-    if (source.kernel.elementwise && n > 1) this.others = contiguity(this.views.filter((l) => l !== grads));
+    this.byRuns = !source.kernel.elementwise;
+    if (n > 1) this.others = contiguity(this.views.filter((l) => l !== grads), this.byRuns);
+    this.tensorNumel = this.byRuns ? Float64Array.from(this.stepped, (p) => p.data.length) : null;
     this.merge();
   }
 
@@ -405,10 +420,11 @@ export class GroupPlan implements GroupStep, Holder {
     const n = this.count;
     const grads = this.unmerged.grads!;
     let contiguous = this.others && this.others.slice();
-    if (contiguous && !joinsInto(contiguous, grads, this.unmerged.params!)) contiguous = null;
+    if (contiguous && !joinsInto(contiguous, grads, this.unmerged.params!, this.byRuns)) contiguous = null;
     this.contiguous = contiguous;
     const runStart = contiguous ? runStarts(contiguous, []) : [];
     this.runs = contiguous ? runStart.length : n;
+    this.runTensors = Float64Array.from(runStart, (t, r) => (r + 1 < runStart.length ? runStart[r + 1] : n) - t);
     this.buffers = [];
     this.byteLengths = [];
     this.broadcasts.clear();
@@ -544,9 +560,15 @@ export class GroupPlan implements GroupStep, Holder {
     // With equal scalars `args` becomes the call (Object.assign: spreading two objects into a
     // literal costs microseconds in V8 here, assigning a hundred nanoseconds).
     let call = args;
-    if (uniform || n === 1) {
+    if (this.byRuns) {
+      // Runs: a new object (the arguments as given are the fallback's), every per-tensor array
+      // at one entry per tensor.
+      call = Object.assign({}, args, this.merged);
+      if (this.runs < n) Object.assign(call, { run_tensors: this.runTensors, tensor_numel: this.tensorNumel });
+      perTensor.forEach((key, i) => given[i].length !== n && (call[key] = this.broadcast(key, given[i], n)));
+    } else if (uniform || n === 1) {
       Object.assign(call, this.merged);
-      if (this.runs > 1) perTensor.forEach((key, i) => (call[key] = this.broadcast(key, given[i])));
+      if (this.runs > 1) perTensor.forEach((key, i) => (call[key] = this.broadcast(key, given[i], this.runs)));
     } else {
       call = this.perTensorCall(args, perTensor, given);
     }
@@ -575,14 +597,14 @@ export class GroupPlan implements GroupStep, Holder {
   }
 
   /**
-   * `v`'s one entry for each merged tensor: in an array of this plan's, reused from step to
-   * step (a step never starts while the kernel that read the last one may still run: the
-   * optimizer refuses it during a stepAsync).
+   * `v`'s one entry `length` times (once for each merged tensor, or each tensor of a call by
+   * runs): in an array of this plan's, reused from step to step (a step never starts while the
+   * kernel that read the last one may still run: the optimizer refuses it during a stepAsync).
    */
-  private broadcast(key: string, v: PerTensor): PerTensor {
+  private broadcast(key: string, v: PerTensor, length: number): PerTensor {
     let out = this.broadcasts.get(key);
-    if (!out || out.constructor !== v.constructor) {
-      out = new (v.constructor as new (n: number) => PerTensor)(this.runs);
+    if (!out || out.constructor !== v.constructor || out.length !== length) {
+      out = new (v.constructor as new (n: number) => PerTensor)(length);
       this.broadcasts.set(key, out);
     }
     return out.fill(v[0]);
