@@ -9,7 +9,11 @@
 //                      partials summed in block order); the row and column factors are updated;
 //              pass 2: sums of p^2 and u^2, u from the factors; pass 3: the step.
 //   full       pass 1: the second moment is updated, sums of p^2 and u^2; pass 2: the step.
-// The step recomputes u exactly as the norm pass did. Per-element rules are written once
+// The step recomputes u exactly as the norm pass did. The factors' pass runs matrix by matrix
+// on the calling thread (it reads g alone, and its column sums are per matrix); the norm passes
+// of every tensor run together on the thread engine (engine/parallel.h: fixed blocks of
+// elements, summed in block order, so the bits do not depend on the thread count), then the
+// steps. Per-element rules are written once
 // (adafactor_lerp, adafactor_update) and instantiated for float (scalar, CUDA, the factors'
 // short vectors) and every lane type.
 #pragma once
@@ -17,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/parallel.h"
 #include "optim/common.h"
 #include "optim/reduce.h"
 
@@ -60,14 +65,17 @@ inline size_t adafactor_padded_cols(size_t cols) {
   return (cols + kAdafactorColumnPad - 1) / kAdafactorColumnPad * kAdafactorColumnPad;
 }
 
-// Scratch per factored tensor: one denominator per matrix, the rows' sums of squares, and the
-// columns' sums (a block's partial and the running total).
+// Scratch: per tensor, where its denominators start; one denominator per matrix of every
+// factored tensor; then, for the factors' pass of one tensor at a time, its rows' sums of
+// squares and its columns' sums (a block's partial and the running total).
 inline size_t adafactor_scratch_size(const AdafactorArgs& a) {
-  size_t n = 0;
+  size_t denominators = 0, work = 0;
   for (size_t t = 0; t < a.num_tensors; ++t)
-    if (a.factored[t] && a.numel[t] > 0)
-      n = std::max(n, a.batch[t] + a.rows[t] + 2 * adafactor_padded_cols(a.cols[t]));
-  return n;
+    if (a.factored[t] && a.numel[t] > 0) {
+      denominators += a.batch[t];
+      work = std::max(work, a.rows[t] + 2 * adafactor_padded_cols(a.cols[t]));
+    }
+  return a.num_tensors + denominators + work;
 }
 
 // Rows of one block in the factored passes: about kReduceBlock elements, at least one row.
@@ -184,29 +192,35 @@ float adafactor_factors(const AdafactorArgs& a, size_t t, size_t b, double* row_
   return adafactor_row_denominator(row_var, rows, a.eps1);
 }
 
-// Walks rows [q0, q1) of tensor t's batch * rows rows (they may span matrices); body(p, g, r,
-// col_var) per row, with p and g the row's elements, col_var its matrix's column factors and
-// r = row factor / denominator, so that the row's variance estimates are r * col_var (the
-// estimate R C / mean R with one division per row instead of one per element).
+// Walks elements [begin, end) of factored tensor t (row-major batch * rows rows of cols), row
+// piece by row piece: body(p, g, r, col_var, c0, c1) with p and g the row's first elements,
+// [c0, c1) the piece's columns, col_var the row's matrix's column factors and r = row factor /
+// denominator, so that the row's variance estimates are r * col_var (the estimate R C / mean R
+// with one division per row instead of one per element).
 template <class Body>
-void adafactor_for_rows(const AdafactorArgs& a, size_t t, size_t q0, size_t q1, const double* denom, Body&& body) {
+void adafactor_for_elements(const AdafactorArgs& a, size_t t, size_t begin, size_t end, const double* denom,
+                            Body&& body) {
+  if (begin >= end) return;
   const size_t rows = a.rows[t], cols = a.cols[t];
-  for (size_t q = q0; q < q1; ++q) {
+  size_t q = begin / cols, c0 = begin % cols;
+  for (size_t i = begin; i < end; ++q, c0 = 0) {
+    const size_t c1 = std::min(cols, c0 + (end - i));
     const size_t b = q / rows;
     body(a.params[t] + q * cols, a.grads[t] + q * cols, a.row_var[t][q] / static_cast<float>(denom[b]),
-         a.col_var[t] + b * cols);
+         a.col_var[t] + b * cols, c0, c1);
+    i += c1 - c0;
   }
 }
 
-// Factored pass 2 over rows [q0, q1): partial sums of p^2 and u^2, u from v = (R / mean R) C.
+// Factored pass 2 over elements [begin, end): partial sums of p^2 and u^2, u from v = (R / mean R) C.
 template <class D>
-SumSq2 adafactor_factored_norms_range(const AdafactorArgs& a, size_t t, size_t q0, size_t q1, const double* denom) {
+SumSq2 adafactor_factored_norms_range(const AdafactorArgs& a, size_t t, size_t begin, size_t end, const double* denom) {
   using V = typename D::Vec;
   const AdafactorConsts<V> c = adafactor_consts<D>(a, t);
   typename D::Acc param_sq = D::acc_zero(), update_sq = D::acc_zero();
-  adafactor_for_rows(a, t, q0, q1, denom, [&](float* p, const float* g, float row, const float* col) {
+  adafactor_for_elements(a, t, begin, end, denom, [&](float* p, const float* g, float row, const float* col, size_t c0, size_t c1) {
     const V row_factor = D::set(row);
-    for_each_vector<D>(0, a.cols[t], [&](size_t i, auto mask) {
+    for_each_vector<D>(c0, c1, [&](size_t i, auto mask) {
       const V var_estimate = row_factor * D::load(col + i, mask);  // v = (R / mean R) C
       // Inactive lanes give 0 / eps1, NaN when eps1 is 0: zeroed before the sum.
       update_sq = D::acc_add_sq(update_sq, D::keep(adafactor_update(D::load(g + i, mask), var_estimate, c), mask));
@@ -216,16 +230,16 @@ SumSq2 adafactor_factored_norms_range(const AdafactorArgs& a, size_t t, size_t q
   return {D::acc_sum(param_sq), D::acc_sum(update_sq)};
 }
 
-// Factored pass 3 over rows [q0, q1): the step, u recomputed as in pass 2.
+// Factored pass 3 over elements [begin, end): the step, u recomputed as in pass 2.
 template <class D>
-void adafactor_factored_apply_range(const AdafactorArgs& a, size_t t, size_t q0, size_t q1, const double* denom,
+void adafactor_factored_apply_range(const AdafactorArgs& a, size_t t, size_t begin, size_t end, const double* denom,
                                     double coef) {
   using V = typename D::Vec;
   const AdafactorConsts<V> c = adafactor_consts<D>(a, t);
   const V step = D::set(static_cast<float>(coef));
-  adafactor_for_rows(a, t, q0, q1, denom, [&](float* p, const float* g, float row, const float* col) {
+  adafactor_for_elements(a, t, begin, end, denom, [&](float* p, const float* g, float row, const float* col, size_t c0, size_t c1) {
     const V row_factor = D::set(row);
-    for_each_vector<D>(0, a.cols[t], [&](size_t i, auto mask) {
+    for_each_vector<D>(c0, c1, [&](size_t i, auto mask) {
       const V var_estimate = row_factor * D::load(col + i, mask);
       const V u = adafactor_update(D::load(g + i, mask), var_estimate, c);
       D::store(p + i, adafactor_step(D::load(p + i, mask), u, step, c), mask);
@@ -267,31 +281,47 @@ void adafactor_apply_range(const AdafactorArgs& a, size_t t, size_t begin, size_
   });
 }
 
-// The whole group, tensor after tensor (an empty tensor is left alone).
+// The whole group: the factors of every factored tensor, matrix by matrix; then, on the thread
+// engine, the norm pass of every tensor (factored ones from their factors, the others updating
+// their full second moment), each tensor's coefficient, and the steps.
 template <class D>
 void adafactor_group(const AdafactorArgs& a) {
+  double* denom_at = a.scratch;  // per tensor: where its denominators start (an index, exact in double)
+  double* denoms = denom_at + a.num_tensors;
+  size_t count = 0;
   for (size_t t = 0; t < a.num_tensors; ++t) {
-    const size_t n = a.numel[t];
-    if (n == 0) continue;
-    if (!a.factored[t]) {
-      const SumSq2 sums = reduce_blocks<SumSq2>(n, [&](size_t begin, size_t end) {
-        return adafactor_variance_range<D>(a, t, begin, end);
-      });
-      adafactor_apply_range<D>(a, t, 0, n, adafactor_coefficient(a, t, sums.first, sums.second));
-      continue;
-    }
-    const size_t batch = a.batch[t], rows = a.rows[t], padded = adafactor_padded_cols(a.cols[t]);
-    double* denom = a.scratch;  // one per matrix
-    double* row_sq = denom + batch;
+    denom_at[t] = static_cast<double>(count);
+    if (a.factored[t] && a.numel[t] > 0) count += a.batch[t];
+  }
+  double* work = denoms + count;
+  for (size_t t = 0; t < a.num_tensors; ++t) {
+    if (!a.factored[t] || a.numel[t] == 0) continue;
+    const size_t rows = a.rows[t], padded = adafactor_padded_cols(a.cols[t]);
+    double* row_sq = work;
     double* col_part = row_sq + rows;
     double* col_total = col_part + padded;
-    for (size_t b = 0; b < batch; ++b) denom[b] = adafactor_factors<D>(a, t, b, row_sq, col_part, col_total);
-    const SumSq2 sums = reduce_blocks<SumSq2>(
-        batch * rows,
-        [&](size_t q0, size_t q1) { return adafactor_factored_norms_range<D>(a, t, q0, q1, denom); },
-        adafactor_rows_per_block(a.cols[t]));
-    adafactor_factored_apply_range<D>(a, t, 0, batch * rows, denom, adafactor_coefficient(a, t, sums.first, sums.second));
+    double* denom = denoms + static_cast<size_t>(denom_at[t]);
+    for (size_t b = 0; b < a.batch[t]; ++b) denom[b] = adafactor_factors<D>(a, t, b, row_sq, col_part, col_total);
   }
+  const auto denom_of = [&](size_t t) { return denoms + static_cast<size_t>(denom_at[t]); };
+  double* coef = tensor_scratch(a.num_tensors);
+  parallel_reduce<2>(
+      a.num_tensors, a.numel,
+      [&](size_t t, size_t begin, size_t end, double* out) {
+        const SumSq2 s = a.factored[t] ? adafactor_factored_norms_range<D>(a, t, begin, end, denom_of(t))
+                                       : adafactor_variance_range<D>(a, t, begin, end);
+        out[0] = s.first;
+        out[1] = s.second;
+      },
+      [](double* acc, const double* part) {
+        acc[0] += part[0];
+        acc[1] += part[1];
+      },
+      [&](size_t t, const double* acc) { coef[t] = a.numel[t] == 0 ? 0.0 : adafactor_coefficient(a, t, acc[0], acc[1]); });
+  parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) {
+    if (a.factored[t]) adafactor_factored_apply_range<D>(a, t, begin, end, denom_of(t), coef[t]);
+    else adafactor_apply_range<D>(a, t, begin, end, coef[t]);
+  });
 }
 
 }  // namespace fastoptim
