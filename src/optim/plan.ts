@@ -110,80 +110,78 @@ export function stateKeys(entries: readonly StateEntrySpec[]): StateKeys {
   return { numbers, counts: numbers.includes('step') };
 }
 
-const checks = new Map<string, StateCheck>();
+/** Functions compiled from generated code, by what they were generated from (see `stateCheck`). */
+const compiled = new Map<string, unknown>();
+
+/** `[key]` with the key as a string literal, for generated code. */
+const at = (key: string) => `[${JSON.stringify(key)}]`;
+
+/**
+ * The function of `params` whose body is `body()`, compiled once per `id`; where code
+ * generation is disabled (`--disallow-code-generation-from-strings`), `fallback`, the same loop
+ * with keyed reads.
+ */
+function compileOnce<F>(id: string, params: readonly string[], body: () => string[], fallback: F): F {
+  let fn = compiled.get(id) as F | undefined;
+  if (!fn) {
+    try {
+      fn = new Function(...params, body().join('\n')) as F;
+    } catch {
+      fn = fallback;
+    }
+    compiled.set(id, fn);
+  }
+  return fn;
+}
 
 /**
  * The state check for these keys, compiled once per set of keys. A property read whose key
  * varies (`s[key]` in a loop over keys) takes 7-15 ns in V8 (a megamorphic keyed load), ten
  * times a read of a fixed name, which is what the generated loop does: a few ns per state in
  * all. Keys are the optimizers' own entry names, written into the code as string literals.
- * Where code generation is disabled (`--disallow-code-generation-from-strings`), the same loop
- * with keyed reads.
  */
 function stateCheck(buffers: readonly string[], numbers: readonly string[]): StateCheck {
-  const id = JSON.stringify([buffers, numbers]);
-  let check = checks.get(id);
-  if (!check) {
-    const at = (key: string) => `[${JSON.stringify(key)}]`;
-    const body = [
-      'const n = states.length;',
-      'if (n === 0) return 1;',
-      ...buffers.map((_, k) => `const b${k} = seen[${k}];`),
-      ...numbers.map((key, k) => `const n${k} = states[0]${at(key)};`),
-      'let result = 1;',
-      'for (let i = 0; i < n; i++) {',
-      '  const s = states[i];',
-      buffers.length > 0 ? `  if (${buffers.map((key, k) => `s${at(key)} !== b${k}[i]`).join(' || ')}) return 0;` : '',
-      numbers.length > 0 ? `  if (${numbers.map((key, k) => `!Object.is(s${at(key)}, n${k})`).join(' || ')}) result = 2;` : '',
-      '}',
-      'return result;',
-    ].join('\n');
-    try {
-      check = new Function('states', 'seen', body) as StateCheck;
-    } catch {
-      check = (states, seen) => {
-        let result: 0 | 1 | 2 = 1;
-        for (let i = 0; i < states.length; i++) {
-          const s = states[i];
-          if (buffers.some((key, k) => s[key] !== seen[k][i])) return 0;
-          if (numbers.some((key) => !Object.is(s[key], states[0][key]))) result = 2;
-        }
-        return result;
-      };
+  const body = () => [
+    'const n = states.length;',
+    'if (n === 0) return 1;',
+    ...buffers.map((_, k) => `const b${k} = seen[${k}];`),
+    ...numbers.map((key, k) => `const n${k} = states[0]${at(key)};`),
+    'let result = 1;',
+    'for (let i = 0; i < n; i++) {',
+    '  const s = states[i];',
+    buffers.length > 0 ? `  if (${buffers.map((key, k) => `s${at(key)} !== b${k}[i]`).join(' || ')}) return 0;` : '',
+    numbers.length > 0 ? `  if (${numbers.map((key, k) => `!Object.is(s${at(key)}, n${k})`).join(' || ')}) result = 2;` : '',
+    '}',
+    'return result;',
+  ];
+  const fallback: StateCheck = (states, seen) => {
+    let result: 0 | 1 | 2 = 1;
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i];
+      if (buffers.some((key, k) => s[key] !== seen[k][i])) return 0;
+      if (numbers.some((key) => !Object.is(s[key], states[0][key]))) result = 2;
     }
-    checks.set(id, check);
-  }
-  return check;
+    return result;
+  };
+  return compileOnce(`check ${JSON.stringify([buffers, numbers])}`, ['states', 'seen'], body, fallback);
 }
 
 /** Writes `from`'s number entries into every state (a holding plan's `release`). */
 type NumbersCopy = (states: readonly ParamState[], from: ParamState) => void;
 
-const copies = new Map<string, NumbersCopy>();
-
 /** The numbers copy for these keys, compiled once per set of keys, as `stateCheck`. */
 function numbersCopy(numbers: readonly string[]): NumbersCopy {
-  const id = JSON.stringify(numbers);
-  let copy = copies.get(id);
-  if (!copy) {
-    const at = (key: string) => `[${JSON.stringify(key)}]`;
-    const body = [
-      ...numbers.map((key, k) => `const n${k} = from${at(key)};`),
-      'for (let i = 0; i < states.length; i++) {',
-      '  const s = states[i];',
-      ...numbers.map((key, k) => `  s${at(key)} = n${k};`),
-      '}',
-    ].join('\n');
-    try {
-      copy = new Function('states', 'from', body) as NumbersCopy;
-    } catch {
-      copy = (states, from) => {
-        for (const s of states) for (const key of numbers) s[key] = from[key];
-      };
-    }
-    copies.set(id, copy);
-  }
-  return copy;
+  const body = () => [
+    ...numbers.map((key, k) => `const n${k} = from${at(key)};`),
+    'for (let i = 0; i < states.length; i++) {',
+    '  const s = states[i];',
+    ...numbers.map((key, k) => `  s${at(key)} = n${k};`),
+    '}',
+  ];
+  const fallback: NumbersCopy = (states, from) => {
+    for (const s of states) for (const key of numbers) s[key] = from[key];
+  };
+  return compileOnce(`copy ${JSON.stringify(numbers)}`, ['states', 'from'], body, fallback);
 }
 
 /**
