@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Adam, clipGradNorm, getNumThreads, getTotalNorm, Parameter, setNumThreads } from '../src/index.js';
+import { Adam, clipGradNorm, getNumThreads, getTotalNorm, LAMB, Parameter, setNumThreads } from '../src/index.js';
 import { nativeBinding } from '../src/backend.js';
 import * as jsKernels from '../src/kernels/index.js';
 import { firstDifference, runBytes } from './helpers/bytes.js';
@@ -199,6 +199,48 @@ describe('large groups (chunks capped at 1M elements, a yield between them)', ()
     });
     for (const res of results.slice(1)) {
       res.data.forEach((d, j) => expect(firstDifference(bytes(d), bytes(results[0].data[j])), `tensor ${j}`).toBe(-1));
+      expect(res.norms).toEqual(results[0].norms);
+    }
+    expected.forEach((e, j) => expect(maxRelativeError(results[0].data[j], e, 1), `tensor ${j}`).toBeLessThanOrEqual(rtolRun(target)));
+    setNumThreads(DEFAULT_THREADS);
+  });
+});
+
+describe('many small tensors (each chunk finds its first tensor by binary search)', () => {
+  // 3,000 tensors of 0 to 250 elements, runs of empty ones among them: 2 and 3 threads cut
+  // them into chunks (and blocks) that start anywhere, at an empty tensor too. LAMB (blocks,
+  // then chunks) and Adam (chunks) over them, and their norms, give the same bytes on 1, 2 and
+  // 3 threads on every instruction set, and the oracle's values.
+  const sizes = Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 || i % 11 < 2 ? 0 : 13 + ((i * 37) % 238)));
+  const r = rng(41);
+  const init = sizes.map((n) => r.uniforms(n));
+  const grads = sizes.map((n) => r.uniforms(n));
+  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const run = (target: Target) => {
+    target.use();
+    return [(p: Parameter[]) => new LAMB(p, { lr: 1e-2, weightDecay: 0.01 }), (p: Parameter[]) => new Adam(p, { lr: 1e-2 })].flatMap((make) => {
+      const params = init.map((x, j) => new Parameter(x.slice(), { grad: grads[j] }));
+      const opt = make(params);
+      opt.step();
+      opt.step();
+      return params.map((p) => p.data);
+    });
+  };
+  let expected: Float32Array[] | null = null;
+
+  it('is large enough for the threads', () => expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(3 * 65_536));
+
+  it.each(nativeTargets.map((t) => [t.name, t] as const))('%s: LAMB, Adam and the norms, the same bytes on 1, 2 and 3 threads, and the oracle\'s values', (_name, target) => {
+    expected ??= run(jsTarget);
+    const results = THREADS.map((n) => {
+      setNumThreads(n);
+      const data = run(target);
+      const norms = new Float64Array(data.length);
+      nativeBinding()!.norms({ tensors: data, norm_type: 2, out: norms });
+      return { data, norms: Array.from(norms) };
+    });
+    for (const res of results.slice(1)) {
+      expect(res.data.every((d, j) => firstDifference(bytes(d), bytes(results[0].data[j])) === -1)).toBe(true);
       expect(res.norms).toEqual(results[0].norms);
     }
     expected.forEach((e, j) => expect(maxRelativeError(results[0].data[j], e, 1), `tensor ${j}`).toBeLessThanOrEqual(rtolRun(target)));
