@@ -167,6 +167,29 @@ describe.each(nativeTargets)('$name on 1, 2 and 3 threads', (target) => {
   });
 });
 
+/**
+ * `run(target)` (steps whose results it returns) on 1, 2 and 3 threads: the same bytes, and the
+ * same norms of the results (the engine's reduction), on every thread count; the oracle's
+ * values (`expected`, the same run on the JS backend).
+ */
+function expectSameOnEveryThreadCount(target: Target, run: (target: Target) => Float32Array[], expected: Float32Array[]): void {
+  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const results = THREADS.map((n) => {
+    setNumThreads(n);
+    const data = run(target);
+    const norms = new Float64Array(data.length);
+    nativeBinding()!.norms({ tensors: data, norm_type: 2, out: norms });
+    return { data, norms: Array.from(norms) };
+  });
+  for (const res of results.slice(1)) {
+    const differ = res.data.findIndex((d, j) => firstDifference(bytes(d), bytes(results[0].data[j])) !== -1);
+    expect(differ, 'the first tensor whose bytes differ').toBe(-1);
+    expect(res.norms).toEqual(results[0].norms);
+  }
+  expected.forEach((e, j) => expect(maxRelativeError(results[0].data[j], e, 1), `tensor ${j}`).toBeLessThanOrEqual(rtolRun(target)));
+  setNumThreads(DEFAULT_THREADS);
+}
+
 describe('large groups (chunks capped at 1M elements, a yield between them)', () => {
   // 9.5M elements in two tensors: on 2 or 3 threads the engine cuts them into chunks of its
   // maximum size (1M elements, native/engine/pool.cc), more than the 4 per thread it starts
@@ -177,7 +200,6 @@ describe('large groups (chunks capped at 1M elements, a yield between them)', ()
   const r = rng(31);
   const init = SIZES_LARGE.map((n) => r.uniforms(n));
   const grads = SIZES_LARGE.map((n) => r.uniforms(n));
-  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const stepTwice = (target: Target) => {
     target.use();
     const params = init.map((x, j) => new Parameter(x.slice(), { grad: grads[j] }));
@@ -190,19 +212,7 @@ describe('large groups (chunks capped at 1M elements, a yield between them)', ()
 
   it.each(nativeTargets.map((t) => [t.name, t] as const))('%s: Adam and the norms, the same bytes on 1, 2 and 3 threads, and the oracle\'s values', (_name, target) => {
     expected ??= stepTwice(jsTarget);
-    const results = THREADS.map((n) => {
-      setNumThreads(n);
-      const data = stepTwice(target);
-      const norms = new Float64Array(data.length);
-      nativeBinding()!.norms({ tensors: data, norm_type: 2, out: norms });
-      return { data, norms: Array.from(norms) };
-    });
-    for (const res of results.slice(1)) {
-      res.data.forEach((d, j) => expect(firstDifference(bytes(d), bytes(results[0].data[j])), `tensor ${j}`).toBe(-1));
-      expect(res.norms).toEqual(results[0].norms);
-    }
-    expected.forEach((e, j) => expect(maxRelativeError(results[0].data[j], e, 1), `tensor ${j}`).toBeLessThanOrEqual(rtolRun(target)));
-    setNumThreads(DEFAULT_THREADS);
+    expectSameOnEveryThreadCount(target, stepTwice, expected);
   });
 });
 
@@ -215,7 +225,6 @@ describe('many small tensors (each chunk finds its first tensor by binary search
   const r = rng(41);
   const init = sizes.map((n) => r.uniforms(n));
   const grads = sizes.map((n) => r.uniforms(n));
-  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const run = (target: Target) => {
     target.use();
     return [(p: Parameter[]) => new LAMB(p, { lr: 1e-2, weightDecay: 0.01 }), (p: Parameter[]) => new Adam(p, { lr: 1e-2 })].flatMap((make) => {
@@ -232,18 +241,6 @@ describe('many small tensors (each chunk finds its first tensor by binary search
 
   it.each(nativeTargets.map((t) => [t.name, t] as const))('%s: LAMB, Adam and the norms, the same bytes on 1, 2 and 3 threads, and the oracle\'s values', (_name, target) => {
     expected ??= run(jsTarget);
-    const results = THREADS.map((n) => {
-      setNumThreads(n);
-      const data = run(target);
-      const norms = new Float64Array(data.length);
-      nativeBinding()!.norms({ tensors: data, norm_type: 2, out: norms });
-      return { data, norms: Array.from(norms) };
-    });
-    for (const res of results.slice(1)) {
-      expect(res.data.every((d, j) => firstDifference(bytes(d), bytes(results[0].data[j])) === -1)).toBe(true);
-      expect(res.norms).toEqual(results[0].norms);
-    }
-    expected.forEach((e, j) => expect(maxRelativeError(results[0].data[j], e, 1), `tensor ${j}`).toBeLessThanOrEqual(rtolRun(target)));
-    setNumThreads(DEFAULT_THREADS);
+    expectSameOnEveryThreadCount(target, run, expected);
   });
 });
