@@ -127,9 +127,7 @@ class GroupReader {
   // One size per tensor: a Float64Array of length num_tensors holding integers in [0, 2^53).
   const double* per_tensor_sizes(const char* key) {
     const double* sizes = per_tensor(key);
-    for (size_t t = 0; t < numel_.size(); ++t)
-      if (!(sizes[t] >= 0 && sizes[t] < 9007199254740992.0 && sizes[t] == std::floor(sizes[t])))
-        throw range_error(item(key, t) + " must be an integer >= 0");
+    check_integers(sizes, numel_.size(), key);
     return sizes;
   }
 
@@ -303,20 +301,19 @@ class GroupReader {
 
   // A Float64Array of integers in [0, 2^53), copied.
   std::vector<double> integers(const Napi::Value& value, const char* key) {
-    void* data = nullptr;
     size_t length = 0;
     napi_value buffer;
-    if (!typed_array(value, napi_float64_array, &data, &length, &buffer))
-      throw type_error(std::string(key) + " must be a Float64Array");
-    bool detached = false;
-    napi_is_detached_arraybuffer(env_, buffer, &detached);
-    if (detached) throw type_error(std::string(key) + " is backed by a detached ArrayBuffer");
-    const double* values = static_cast<const double*>(data);
+    const double* values = static_cast<const double*>(live_array(value, napi_float64_array, "Float64Array", key, &length, &buffer));
     std::vector<double> out(values, values + length);
-    for (size_t i = 0; i < length; ++i)
-      if (!(out[i] >= 0 && out[i] < 9007199254740992.0 && out[i] == std::floor(out[i])))
-        throw range_error(item(key, i) + " must be an integer >= 0");
+    check_integers(out.data(), length, key);
     return out;
+  }
+
+  // Every one of the n values is an integer in [0, 2^53), or a RangeError naming the first that is not.
+  void check_integers(const double* values, size_t n, const char* key) const {
+    for (size_t i = 0; i < n; ++i)
+      if (!(values[i] >= 0 && values[i] < 9007199254740992.0 && values[i] == std::floor(values[i])))
+        throw range_error(item(key, i) + " must be an integer >= 0");
   }
 
   // An integer-valued double as JS prints it (no exponent up to 2^53, no trailing ".0").
@@ -368,16 +365,23 @@ class GroupReader {
     return type == want;
   }
 
-  template <class T>
-  const T* per_tensor_array(const char* key, napi_typedarray_type want, const char* type_name) {
+  // The data of a typed array of type `want` whose buffer is not detached, or a TypeError.
+  void* live_array(const Napi::Value& value, napi_typedarray_type want, const char* type_name, const char* key,
+                   size_t* length, napi_value* buffer) {
     void* data = nullptr;
-    size_t length = 0;
-    napi_value buffer;
-    if (!typed_array(obj_.Get(key), want, &data, &length, &buffer))
+    if (!typed_array(value, want, &data, length, buffer))
       throw type_error(std::string(key) + " must be a " + type_name);
     bool detached = false;
-    napi_is_detached_arraybuffer(env_, buffer, &detached);
+    napi_is_detached_arraybuffer(env_, *buffer, &detached);
     if (detached) throw type_error(std::string(key) + " is backed by a detached ArrayBuffer");
+    return data;
+  }
+
+  template <class T>
+  const T* per_tensor_array(const char* key, napi_typedarray_type want, const char* type_name) {
+    size_t length = 0;
+    napi_value buffer;
+    void* data = live_array(obj_.Get(key), want, type_name, key, &length, &buffer);
     if (length != numel_.size())
       throw range_error(std::string(key) + " has " + std::to_string(length) +
                         " entries but there are " + std::to_string(numel_.size()) + " tensors");

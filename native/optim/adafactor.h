@@ -78,7 +78,7 @@ inline size_t adafactor_scratch_size(const AdafactorArgs& a) {
   return a.num_tensors + denominators + work;
 }
 
-// Rows of one block in the factored passes: about kReduceBlock elements, at least one row.
+// Rows of one block in the factors' pass: about kReduceBlock elements, at least one row.
 inline size_t adafactor_rows_per_block(size_t cols) { return std::max<size_t>(1, kReduceBlock / cols); }
 
 // The step's scalars of tensor t, broadcast into lanes of type V by D::set.
@@ -305,19 +305,13 @@ void adafactor_group(const AdafactorArgs& a) {
   }
   const auto denom_of = [&](size_t t) { return denoms + static_cast<size_t>(denom_at[t]); };
   double* coef = tensor_scratch(a.num_tensors);
-  parallel_reduce<2>(
+  parallel_sum_sq2(
       a.num_tensors, a.numel,
-      [&](size_t t, size_t begin, size_t end, double* out) {
-        const SumSq2 s = a.factored[t] ? adafactor_factored_norms_range<D>(a, t, begin, end, denom_of(t))
-                                       : adafactor_variance_range<D>(a, t, begin, end);
-        out[0] = s.first;
-        out[1] = s.second;
+      [&](size_t t, size_t begin, size_t end) {
+        return a.factored[t] ? adafactor_factored_norms_range<D>(a, t, begin, end, denom_of(t))
+                             : adafactor_variance_range<D>(a, t, begin, end);
       },
-      [](double* acc, const double* part) {
-        acc[0] += part[0];
-        acc[1] += part[1];
-      },
-      [&](size_t t, const double* acc) { coef[t] = a.numel[t] == 0 ? 0.0 : adafactor_coefficient(a, t, acc[0], acc[1]); });
+      [&](size_t t, SumSq2 s) { coef[t] = a.numel[t] == 0 ? 0.0 : adafactor_coefficient(a, t, s.first, s.second); });
   parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) {
     if (a.factored[t]) adafactor_factored_apply_range<D>(a, t, begin, end, denom_of(t), coef[t]);
     else adafactor_apply_range<D>(a, t, begin, end, coef[t]);

@@ -126,18 +126,9 @@ void lamb_apply_range(const LambArgs& a, size_t t, size_t begin, size_t end, dou
 template <class D>
 void lamb_group(const LambArgs& a) {
   double* neg_step = tensor_scratch(a.num_tensors);
-  parallel_reduce<2>(
-      a.num_tensors, a.numel,
-      [&](size_t t, size_t begin, size_t end, double* out) {
-        const SumSq2 s = lamb_moments_range<D>(a, t, begin, end);
-        out[0] = s.first;
-        out[1] = s.second;
-      },
-      [](double* acc, const double* part) {
-        acc[0] += part[0];
-        acc[1] += part[1];
-      },
-      [&](size_t t, const double* acc) { neg_step[t] = -a.lr * lamb_trust_ratio(acc[0], acc[1], a.max_trust_ratio); });
+  parallel_sum_sq2(
+      a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) { return lamb_moments_range<D>(a, t, begin, end); },
+      [&](size_t t, SumSq2 s) { neg_step[t] = -a.lr * lamb_trust_ratio(s.first, s.second, a.max_trust_ratio); });
   parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) { lamb_apply_range<D>(a, t, begin, end, neg_step[t]); });
 }
 

@@ -112,19 +112,11 @@ void lars_apply_range(const LarsArgs& a, size_t t, size_t begin, size_t end, dou
 template <class D>
 void lars_group(const LarsArgs& a) {
   double* trust = tensor_scratch(a.num_tensors);
-  parallel_reduce<2>(
+  parallel_sum_sq2(
       a.num_tensors, a.numel,
-      [&](size_t t, size_t begin, size_t end, double* out) {
-        const SumSq2 s = a.exclude[t] ? SumSq2{} : lars_norms_range<D>(a, t, begin, end);
-        out[0] = s.first;
-        out[1] = s.second;
-      },
-      [](double* acc, const double* part) {
-        acc[0] += part[0];
-        acc[1] += part[1];
-      },
-      [&](size_t t, const double* acc) {
-        trust[t] = a.exclude[t] ? 1.0 : lars_trust_ratio(acc[0], acc[1], a.weight_decay, a.trust_coefficient, a.eps);
+      [&](size_t t, size_t begin, size_t end) { return a.exclude[t] ? SumSq2{} : lars_norms_range<D>(a, t, begin, end); },
+      [&](size_t t, SumSq2 s) {
+        trust[t] = a.exclude[t] ? 1.0 : lars_trust_ratio(s.first, s.second, a.weight_decay, a.trust_coefficient, a.eps);
       });
   parallel_ranges(a.num_tensors, a.numel, [&](size_t t, size_t begin, size_t end) { lars_apply_range<D>(a, t, begin, end, trust[t]); });
 }

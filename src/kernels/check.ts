@@ -52,15 +52,25 @@ function isDetached(view: ArrayBufferView): boolean {
   }
 }
 
+/** `value` as a typed array of `type` whose buffer is not detached (`name` names it in errors). */
+function liveArray<T extends ArrayBufferView>(fail: Fail, value: unknown, type: { new (n: number): T; name: string }, name: string): T {
+  if (!(value instanceof type)) fail(TypeError, `${name} must be a ${type.name}`);
+  if (isDetached(value as T)) fail(TypeError, `${name} is backed by a detached ArrayBuffer`);
+  return value as T;
+}
+
+/** Every value an integer in [0, 2^53), or a RangeError naming the first that is not. */
+function checkIntegers(fail: Fail, values: ArrayLike<number>, key: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!(x >= 0 && x < 2 ** 53 && Number.isInteger(x))) fail(RangeError, `${key}[${i}] must be an integer >= 0`);
+  }
+}
+
 /** A Float64Array of integers in [0, 2^53), as the binding reads `run_tensors` and `tensor_numel`. */
 function integers(fail: Fail, a: Record<string, unknown>, key: string): Float64Array {
-  const value = a[key];
-  if (!(value instanceof Float64Array)) fail(TypeError, `${key} must be a Float64Array`);
-  const arr = value as Float64Array;
-  if (isDetached(arr)) fail(TypeError, `${key} is backed by a detached ArrayBuffer`);
-  arr.forEach((x, i) => {
-    if (!(x >= 0 && x < 2 ** 53 && Number.isInteger(x))) fail(RangeError, `${key}[${i}] must be an integer >= 0`);
-  });
+  const arr = liveArray(fail, a[key], Float64Array, key);
+  checkIntegers(fail, arr, key);
   return arr;
 }
 
@@ -109,18 +119,21 @@ export function checkGroup<A extends object>(kernel: string, args: A, spec: Grou
     }
     const lengths: number[] = [];
     list.forEach((t, i) => {
-      if (!(t instanceof Float32Array)) fail(TypeError, `${key}[${i}] must be a Float32Array`);
-      const f = t as Float32Array;
-      if (isDetached(f)) fail(TypeError, `${key}[${i}] is backed by a detached ArrayBuffer`);
+      const f = view(key, i, t, written);
       if (expected) {
         if (f.length !== expected(i)) fail(RangeError, `${key}[${i}] has ${f.length} elements but should have ${expected(i)}`);
       } else if (numel && f.length !== numel[i]) {
         fail(RangeError, `${key}[${i}] has ${f.length} elements but ${first}[${i}] has ${numel[i]}`);
       }
       lengths.push(f.length);
-      if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${i}]`, written });
     });
     numel ??= lengths;
+  };
+  // One live Float32Array of a list, whose memory the overlap check then compares.
+  const view = (key: string, i: number, v: unknown, written: boolean): Float32Array => {
+    const f = liveArray(fail, v, Float32Array, `${key}[${i}]`);
+    if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${i}]`, written });
+    return f;
   };
   // A list given as runs: each view checked as a whole (the overlap check compares the views
   // as given), then cut into its run's tensors, whose lengths must add up to the view's.
@@ -129,14 +142,11 @@ export function checkGroup<A extends object>(kernel: string, args: A, spec: Grou
     const out: Float32Array[] = [];
     let t = 0;
     list.forEach((v, r) => {
-      if (!(v instanceof Float32Array)) fail(TypeError, `${key}[${r}] must be a Float32Array`);
-      const f = v as Float32Array;
-      if (isDetached(f)) fail(TypeError, `${key}[${r}] is backed by a detached ArrayBuffer`);
+      const f = view(key, r, v, written);
       const end = t + runs[r];
       let total = 0;
       for (let u = t; u < end; u++) total += expected(u);
       if (total !== f.length) fail(RangeError, `${key}[${r}] has ${f.length} elements but the ${runs[r]} tensors of its run have ${total}`);
-      if (f.length > 0) spans.push({ buffer: f.buffer, begin: f.byteOffset, end: f.byteOffset + f.byteLength, name: `${key}[${r}]`, written });
       for (let at = 0; t < end; t++) {
         out.push(f.subarray(at, at + expected(t)));
         at += expected(t);
@@ -148,18 +158,11 @@ export function checkGroup<A extends object>(kernel: string, args: A, spec: Grou
     if (!(optional && a[key] == null)) readList(key, written, null);
   }
   for (const { key, type, sizes } of perTensor) {
-    const value = a[key];
-    if (!(value instanceof type)) fail(TypeError, `${key} must be a ${type.name}`);
-    const arr = value as Float64Array | Uint8Array;
-    if (isDetached(arr)) fail(TypeError, `${key} is backed by a detached ArrayBuffer`);
+    const arr = liveArray<Float64Array | Uint8Array>(fail, a[key], type, key);
     if (arr.length !== (numel?.length ?? 0)) {
       fail(RangeError, `${key} has ${arr.length} entries but there are ${numel?.length ?? 0} tensors`);
     }
-    if (sizes) {
-      arr.forEach((x, i) => {
-        if (!(x >= 0 && x < 2 ** 53 && Number.isInteger(x))) fail(RangeError, `${key}[${i}] must be an integer >= 0`);
-      });
-    }
+    if (sizes) checkIntegers(fail, arr, key);
   }
   spec.validate?.(fail, numel ?? []);
   for (const { key, written, length } of sized) readList(key, written, (t) => length(t, numel ?? []));

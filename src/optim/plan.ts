@@ -270,8 +270,6 @@ export class GroupPlan implements GroupStep, Holder {
   readonly uniformity: 1 | 2;
 
   readonly scope: object;
-  /** What `sync` is given before this plan reads its states: its group, or nothing (every holder) when it shares parameters. */
-  private readonly mine: object | undefined;
   private readonly lists: Lists;
   private readonly version: number;
   /** Every member is a Parameter (`watched`): unless `parameterWrites()` moved, none has another data or grad. */
@@ -335,7 +333,6 @@ export class GroupPlan implements GroupStep, Holder {
   constructor(private readonly source: PlanSource, group: ParamGroup<object>) {
     const { name, groupIndex, state, lists } = source;
     this.scope = group;
-    this.mine = source.shared ? undefined : group;
     this.lists = lists;
     this.version = state.version;
     this.paramWrites = parameterWrites();
@@ -422,7 +419,7 @@ export class GroupPlan implements GroupStep, Holder {
     this.contiguous = contiguous;
     const runStart = contiguous ? runStarts(contiguous, []) : [];
     this.runs = contiguous ? runStart.length : n;
-    this.runTensors = Float64Array.from(runStart, (t, r) => (r + 1 < runStart.length ? runStart[r + 1] : n) - t);
+    if (this.byRuns) this.runTensors = Float64Array.from(runStart, (t, r) => (r + 1 < runStart.length ? runStart[r + 1] : n) - t);
     this.buffers = [];
     this.byteLengths = [];
     this.broadcasts.clear();
@@ -501,8 +498,9 @@ export class GroupPlan implements GroupStep, Holder {
       this.counting = true;
       return 1;
     }
-    // Anything else may have: read them all (numbers held by the group's other plan written back first).
-    state.sync(this.mine);
+    // Anything else may have: read them all, once the group's other plan has written back the
+    // numbers it holds (every holder, when the group shares parameters with another).
+    state.sync(this.source.shared ? undefined : this.scope);
     const mode = this.stateCheck(this.all, this.seen);
     this.counting = mode !== 0 && this.mayHold(mode);
     if (this.counting) Object.assign(this.shadow, this.all[0]);
@@ -515,7 +513,7 @@ export class GroupPlan implements GroupStep, Holder {
    * ever handed out (whoever has one may read or change it without the StateMap's knowledge).
    */
   private mayHold(uniformity: 0 | 1 | 2): boolean {
-    if (uniformity !== 1 || !this.reusable || !reuse || this.exposed || this.mine === undefined) return false;
+    if (uniformity !== 1 || !this.reusable || !reuse || this.exposed || this.source.shared) return false;
     // Handed out stays handed out: look again only when more states were handed out since.
     const count = exposureCount();
     if (this.scannedAt !== count) {
